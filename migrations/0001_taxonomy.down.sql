@@ -1,0 +1,10 @@
+SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '5min';
+
+DROP TABLE IF EXISTS audit_log;
+DROP FUNCTION IF EXISTS audit_log_refuse_change();
+DROP TABLE IF EXISTS edge;
+DROP TABLE IF EXISTS node_state;
+DROP TABLE IF EXISTS node;
+DROP TABLE IF EXISTS taxonomy_version;
+-- Extensions are left in place: other schemas of the same database may use them.

@@ -1,0 +1,9 @@
+//! DT-RAG Studio core: the versioned DAG taxonomy on PostgreSQL + pgvector. The `dtrag` CLI and the
+//! desktop shell are thin faces over this library; neither holds domain logic.
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod taxonomy;
+
+pub use error::{Error, Result};
