@@ -2,6 +2,7 @@
 //! desktop shell are thin faces over this library; neither holds domain logic.
 
 pub mod audit;
+pub mod bench;
 pub mod db;
 pub mod error;
 pub mod taxonomy;

@@ -2,6 +2,7 @@
 
 pub mod embedded;
 pub mod migrate;
+pub mod open;
 
 use std::str::FromStr;
 use std::time::Duration;

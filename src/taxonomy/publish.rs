@@ -110,6 +110,16 @@ pub async fn publish(
         .await?
         .into_values()
         .collect();
+    // Parents the head names but the target no longer does: their edges are closed by id.
+    let unknown: Vec<String> = current
+        .values()
+        .flat_map(|n| n.parents.iter())
+        .filter(|p| !ids.contains_key(*p))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        ids.extend(read::ids_of(&mut *conn, &unknown).await?);
+    }
 
     // The difference between head and target.
     let mut new_keys = Vec::new();

@@ -380,12 +380,12 @@ pub async fn find(
     let sql = format!(
         "WITH cand AS (
              SELECT s.node_id, s.label, m.name,
-                    greatest(similarity(m.name, $2),
+                    greatest(similarity(m.name, $2), word_similarity($2, m.name),
                              CASE WHEN m.name ILIKE '%' || $3 || '%' ESCAPE '\\' THEN 0.5 ELSE 0 END
                              + CASE WHEN lower(m.name) = lower($2) THEN 1 ELSE 0 END) AS score
              FROM node_state s
              CROSS JOIN LATERAL unnest(array_prepend(s.label, s.alt_labels)) AS m(name)
-             WHERE {} AND (m.name % $2 OR m.name ILIKE '%' || $3 || '%' ESCAPE '\\')
+             WHERE {} AND (m.name % $2 OR $2 <% m.name OR m.name ILIKE '%' || $3 || '%' ESCAPE '\\')
          )
          SELECT DISTINCT ON (c.node_id) n.key, c.label, c.name AS matched, c.score::float4 AS score
          FROM cand c JOIN node n ON n.id = c.node_id

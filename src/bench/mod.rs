@@ -1,0 +1,75 @@
+//! Benchmarks behind `dtrag bench …`: they print figures and write them to a Markdown file
+//! (docs/benchmarks.md), each benchmark in its own marked section so others stay untouched.
+
+pub mod taxonomy;
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// Percentiles of a set of timings, in milliseconds.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Latency {
+    pub n: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+impl Latency {
+    pub fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let pick = |q: f64| {
+            if samples.is_empty() {
+                0.0
+            } else {
+                let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
+                ms(samples[i])
+            }
+        };
+        Latency {
+            n: samples.len(),
+            p50_ms: pick(0.50),
+            p95_ms: pick(0.95),
+            max_ms: samples.last().copied().map(ms).unwrap_or(0.0),
+        }
+    }
+}
+
+/// Replaces (or appends) the section between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`.
+pub fn write_section(path: &Path, name: &str, body: &str) -> Result<()> {
+    let start = format!("<!-- bench:{name} -->");
+    let end = format!("<!-- /bench:{name} -->");
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Benchmarks\n".to_string(),
+        Err(e) => return Err(Error::io_path(path, e)),
+    };
+    let section = format!("{start}\n{}\n{end}", body.trim_end());
+    let new = match (text.find(&start), text.find(&end)) {
+        (Some(a), Some(b)) if b > a => format!("{}{}{}", &text[..a], section, &text[b + end.len()..]),
+        _ => format!("{}\n\n{}\n", text.trim_end(), section),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io_path(dir, e))?;
+    }
+    std::fs::write(path, new).map_err(|e| Error::io_path(path, e))
+}
+
+/// A tiny deterministic generator for picking sample nodes (same picks on every run).
+pub struct Picker(u64);
+
+impl Picker {
+    pub fn new(seed: u64) -> Self {
+        Picker(seed | 1)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+}

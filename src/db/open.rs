@@ -1,0 +1,54 @@
+//! Choosing the database: an explicit URL (any PostgreSQL 15+ with pgvector), or the embedded
+//! cluster in the data directory, started on demand. Shared by the CLI and the desktop shell.
+
+use std::path::PathBuf;
+
+use sqlx::PgPool;
+
+use super::embedded::{default_data_dir, EmbeddedCluster};
+use super::migrate;
+use crate::error::{Error, Result};
+
+/// Where the connection goes.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Url(String),
+    Embedded(PathBuf),
+}
+
+impl Target {
+    /// `url` wins; otherwise the embedded cluster in `data_dir` (default: the platform data dir).
+    pub fn choose(url: Option<String>, data_dir: Option<PathBuf>) -> Self {
+        match url.filter(|u| !u.trim().is_empty()) {
+            Some(u) => Target::Url(u),
+            None => Target::Embedded(data_dir.unwrap_or_else(default_data_dir)),
+        }
+    }
+}
+
+/// Opens a pool on the target. The embedded cluster is started and migrated as needed (it is ours);
+/// a server given by URL is never migrated implicitly: pending migrations are reported instead.
+pub async fn open(target: &Target, max_connections: u32) -> Result<PgPool> {
+    match target {
+        Target::Embedded(dir) => {
+            let url = EmbeddedCluster::new(dir).start().await?;
+            let pool = super::connect(&url, max_connections).await?;
+            migrate::migrate(&pool, false).await?;
+            Ok(pool)
+        }
+        Target::Url(url) => {
+            let pool = super::connect(url, max_connections).await?;
+            let applied = migrate::applied_versions(&pool).await?;
+            let pending = migrate::MIGRATOR
+                .iter()
+                .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+                .count();
+            if pending > 0 {
+                return Err(Error::Invalid(format!(
+                    "the database has {pending} pending migration(s): run `dtrag db migrate` first"
+                )));
+            }
+            Ok(pool)
+        }
+    }
+}
