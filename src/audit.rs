@@ -57,7 +57,11 @@ pub async fn list(conn: &mut PgConnection, filter: &AuditFilter) -> Result<Vec<A
     .bind(&filter.actor)
     .bind(&filter.action)
     .bind(filter.since)
-    .bind(if filter.limit > 0 { filter.limit } else { i64::MAX })
+    .bind(if filter.limit > 0 {
+        filter.limit
+    } else {
+        i64::MAX
+    })
     .fetch_all(conn)
     .await?;
     rows.iter()

@@ -1,8 +1,6 @@
 //! Typed errors of the library. The CLI and the desktop shell turn them into messages; every variant
 //! that a user can cause names what was wrong (the line, the node, the version) so it can be fixed.
 
-
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]

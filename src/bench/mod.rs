@@ -49,7 +49,9 @@ pub fn write_section(path: &Path, name: &str, body: &str) -> Result<()> {
     };
     let section = format!("{start}\n{}\n{end}", body.trim_end());
     let new = match (text.find(&start), text.find(&end)) {
-        (Some(a), Some(b)) if b > a => format!("{}{}{}", &text[..a], section, &text[b + end.len()..]),
+        (Some(a), Some(b)) if b > a => {
+            format!("{}{}{}", &text[..a], section, &text[b + end.len()..])
+        }
         _ => format!("{}\n\n{}\n", text.trim_end(), section),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -36,7 +36,12 @@ pub struct Report {
 
 impl Report {
     pub fn markdown(&self) -> String {
-        let lat = |l: &Latency| format!("p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (n = {})", l.p50_ms, l.p95_ms, l.max_ms, l.n);
+        let lat = |l: &Latency| {
+            format!(
+                "p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (n = {})",
+                l.p50_ms, l.p95_ms, l.max_ms, l.n
+            )
+        };
         let ok = |met: bool| if met { "met" } else { "**missed**" };
         let s = &self.diff_summary;
         format!(
@@ -71,15 +76,21 @@ impl Report {
 }
 
 async fn taxonomy_rows(pool: &PgPool) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT (SELECT count(*) FROM node_state) + (SELECT count(*) FROM edge)",
+    Ok(
+        sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM node_state) + (SELECT count(*) FROM edge)",
+        )
+        .fetch_one(pool)
+        .await?,
     )
-    .fetch_one(pool)
-    .await?)
 }
 
 /// Runs the benchmark in a scratch database next to `pool`'s. `progress` receives one line per step.
-pub async fn run(pool: &PgPool, wordnet_dir: &Path, progress: &mut dyn FnMut(String)) -> Result<Report> {
+pub async fn run(
+    pool: &PgPool,
+    wordnet_dir: &Path,
+    progress: &mut dyn FnMut(String),
+) -> Result<Report> {
     let f30 = wordnet_dir.join("wordnet-3.0-nouns.jsonl");
     let f31 = wordnet_dir.join("wordnet-3.1-nouns.jsonl");
     for f in [&f30, &f31] {
@@ -108,7 +119,12 @@ pub async fn run(pool: &PgPool, wordnet_dir: &Path, progress: &mut dyn FnMut(Str
     result
 }
 
-async fn run_in(pool: &PgPool, f30: &Path, f31: &Path, progress: &mut dyn FnMut(String)) -> Result<Report> {
+async fn run_in(
+    pool: &PgPool,
+    f30: &Path,
+    f31: &Path,
+    progress: &mut dyn FnMut(String),
+) -> Result<Report> {
     db::migrate::migrate(pool, false).await?;
     let meta = |m: &str| PublishMeta {
         author: "bench".into(),
@@ -139,8 +155,12 @@ async fn run_in(pool: &PgPool, f30: &Path, f31: &Path, progress: &mut dyn FnMut(
     .fetch_all(&mut *conn)
     .await?;
     let mut pick = Picker::new(42);
-    let sample_parents: Vec<String> = (0..1000).map(|_| parents[pick.below(parents.len())].clone()).collect();
-    let sample_nodes: Vec<String> = (0..1000).map(|_| keys30[pick.below(keys30.len())].clone()).collect();
+    let sample_parents: Vec<String> = (0..1000)
+        .map(|_| parents[pick.below(parents.len())].clone())
+        .collect();
+    let sample_nodes: Vec<String> = (0..1000)
+        .map(|_| keys30[pick.below(keys30.len())].clone())
+        .collect();
     let mut samples = Vec::new();
     for k in &sample_parents {
         let t = Instant::now();
@@ -155,7 +175,10 @@ async fn run_in(pool: &PgPool, f30: &Path, f31: &Path, progress: &mut dyn FnMut(
         samples.push(t.elapsed());
     }
     let paths_to_root = Latency::of(samples);
-    progress(format!("children p95 {:.2} ms, paths p95 {:.2} ms", children_head.p95_ms, paths_to_root.p95_ms));
+    progress(format!(
+        "children p95 {:.2} ms, paths p95 {:.2} ms",
+        children_head.p95_ms, paths_to_root.p95_ms
+    ));
     drop(conn);
 
     let t = Instant::now();
@@ -191,7 +214,9 @@ async fn run_in(pool: &PgPool, f30: &Path, f31: &Path, progress: &mut dyn FnMut(
     let rollback_ms = ms(t.elapsed());
     let mut conn = pool.acquire().await?;
     let rollback_export_matches = read::export(&mut conn, None).await? == export30;
-    progress(format!("rollback: {rollback_ms:.0} ms, export equals 3.0: {rollback_export_matches}"));
+    progress(format!(
+        "rollback: {rollback_ms:.0} ms, export equals 3.0: {rollback_export_matches}"
+    ));
 
     let rows_before_edits = taxonomy_rows(pool).await?;
     let mut samples = Vec::new();

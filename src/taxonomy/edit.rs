@@ -108,7 +108,11 @@ pub fn parse_ops(reader: impl BufRead, name: &Path) -> Result<Vec<EditOp>> {
         ops.push(op);
     }
     if ops.is_empty() {
-        return Err(Error::bad_input(name, 0, "the change set has no operations"));
+        return Err(Error::bad_input(
+            name,
+            0,
+            "the change set has no operations",
+        ));
     }
     Ok(ops)
 }
@@ -145,10 +149,13 @@ impl<'c> Workspace<'c> {
 
     /// The node, which must exist (in the working copy).
     async fn existing(&mut self, key: &str) -> Result<NodeFull> {
-        self.get(key).await?.cloned().ok_or_else(|| Error::NoSuchNode {
-            key: key.to_string(),
-            version: self.head,
-        })
+        self.get(key)
+            .await?
+            .cloned()
+            .ok_or_else(|| Error::NoSuchNode {
+                key: key.to_string(),
+                version: self.head,
+            })
     }
 
     fn put(&mut self, key: &str, node: Option<NodeFull>) {
@@ -325,7 +332,12 @@ impl<'c> Workspace<'c> {
 }
 
 /// Publishes `ops`, written against version `base`, as one version.
-pub async fn apply(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMeta) -> Result<Published> {
+pub async fn apply(
+    pool: &PgPool,
+    base: i64,
+    ops: &[EditOp],
+    meta: &PublishMeta,
+) -> Result<Published> {
     let mut tx = pool.begin().await?;
     let head = publish::begin(&mut tx).await?;
     if base < 0 || base > head {

@@ -158,8 +158,10 @@ pub fn find_cycle(nodes: &BTreeMap<String, NodeFull>) -> Option<Vec<String>> {
                     Colour::Grey => {
                         // The stack from p to node, then back to p, is the cycle.
                         let from = stack.iter().position(|&(n, _)| n == p).unwrap_or(0);
-                        let mut path: Vec<String> =
-                            stack[from..].iter().map(|&(n, _)| keys[n].to_string()).collect();
+                        let mut path: Vec<String> = stack[from..]
+                            .iter()
+                            .map(|&(n, _)| keys[n].to_string())
+                            .collect();
                         path.push(keys[p].to_string());
                         return Some(path);
                     }
@@ -176,7 +178,12 @@ pub fn find_cycle(nodes: &BTreeMap<String, NodeFull>) -> Option<Vec<String>> {
 
 /// Publishes `file` as the next version: nodes in the file get exactly the file's content, nodes
 /// not in it are removed. Nothing is written when the file equals the head.
-pub async fn import(pool: &PgPool, file: ImportFile, meta: &PublishMeta, source: &str) -> Result<Published> {
+pub async fn import(
+    pool: &PgPool,
+    file: ImportFile,
+    meta: &PublishMeta,
+    source: &str,
+) -> Result<Published> {
     let mut tx = pool.begin().await?;
     let head = publish::begin(&mut tx).await?;
     let mut target: Target = BTreeMap::new();

@@ -80,7 +80,8 @@ pub async fn publish(
     for (key, node) in &target {
         check_key(key).map_err(|m| Error::Invalid(format!("node {key:?}: {m}")))?;
         if let Some(n) = node {
-            check_label(&n.content.label).map_err(|m| Error::Invalid(format!("node {key:?}: {m}")))?;
+            check_label(&n.content.label)
+                .map_err(|m| Error::Invalid(format!("node {key:?}: {m}")))?;
             if n.parents.contains(key) {
                 return Err(Error::Cycle {
                     path: vec![key.clone(), key.clone()],
@@ -98,7 +99,11 @@ pub async fn publish(
     let all_keys: Vec<String> = all_keys.into_iter().collect();
     let mut ids = read::ids_of(&mut *conn, &all_keys).await?;
     for n in target.values().flatten() {
-        if let Some(p) = n.parents.iter().find(|p| !ids.contains_key(*p) && !target.contains_key(*p)) {
+        if let Some(p) = n
+            .parents
+            .iter()
+            .find(|p| !ids.contains_key(*p) && !target.contains_key(*p))
+        {
             return Err(Error::NoSuchNode {
                 key: p.clone(),
                 version: head + 1,
@@ -167,7 +172,11 @@ pub async fn publish(
     }
     stats.edges_added = open_edges.len();
     stats.edges_removed = close_edges.len();
-    if close_state.is_empty() && open_state.is_empty() && close_edges.is_empty() && open_edges.is_empty() {
+    if close_state.is_empty()
+        && open_state.is_empty()
+        && close_edges.is_empty()
+        && open_edges.is_empty()
+    {
         return Ok(Published {
             version: None,
             base_head: head,
@@ -291,11 +300,19 @@ pub async fn publish(
         "message": req.meta.message,
         "stats": stats,
     });
-    if let (Some(obj), serde_json::Value::Object(extra)) = (details.as_object_mut(), req.audit_details) {
+    if let (Some(obj), serde_json::Value::Object(extra)) =
+        (details.as_object_mut(), req.audit_details)
+    {
         obj.extend(extra);
     }
-    audit::record(&mut *conn, &req.meta.author, &format!("taxonomy.{}", req.kind.as_str()), Some(version), details)
-        .await?;
+    audit::record(
+        &mut *conn,
+        &req.meta.author,
+        &format!("taxonomy.{}", req.kind.as_str()),
+        Some(version),
+        details,
+    )
+    .await?;
 
     Ok(Published {
         version: Some(version),
@@ -305,7 +322,12 @@ pub async fn publish(
     })
 }
 
-async fn check_parents_exist(conn: &mut PgConnection, ps: &[i64], cs: &[i64], version: i64) -> Result<()> {
+async fn check_parents_exist(
+    conn: &mut PgConnection,
+    ps: &[i64],
+    cs: &[i64],
+    version: i64,
+) -> Result<()> {
     if ps.is_empty() {
         return Ok(());
     }
@@ -389,7 +411,8 @@ async fn check_no_cycle(conn: &mut PgConnection, ps: &[i64], cs: &[i64]) -> Resu
         parents.entry(c.as_str()).or_default().push(p.as_str());
     }
     Err(Error::Cycle {
-        path: cycle_path(&parents, &origin_key).unwrap_or_else(|| vec![origin_key.clone(), origin_key]),
+        path: cycle_path(&parents, &origin_key)
+            .unwrap_or_else(|| vec![origin_key.clone(), origin_key]),
     })
 }
 

@@ -31,7 +31,10 @@ pub async fn head_version(conn: &mut PgConnection) -> Result<i64> {
 }
 
 /// Resolves an optional requested version to an existing one (default: the head).
-pub async fn resolve_version(conn: &mut PgConnection, requested: Option<i64>) -> Result<(i64, i64)> {
+pub async fn resolve_version(
+    conn: &mut PgConnection,
+    requested: Option<i64>,
+) -> Result<(i64, i64)> {
     let head = head_version(&mut *conn).await?;
     let v = requested.unwrap_or(head);
     if v < 0 || v > head {
@@ -233,11 +236,7 @@ pub async fn children(
         at("e", 1, at_head),
         at("s", 1, at_head)
     );
-    let rows = sqlx::query(&sql)
-        .bind(v)
-        .bind(key)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query(&sql).bind(v).bind(key).fetch_all(conn).await?;
     rows.iter().map(summary_from_row).collect()
 }
 
@@ -314,7 +313,11 @@ pub struct NodeDetails {
     pub paths: Vec<Vec<String>>,
 }
 
-pub async fn show(conn: &mut PgConnection, requested: Option<i64>, key: &str) -> Result<NodeDetails> {
+pub async fn show(
+    conn: &mut PgConnection,
+    requested: Option<i64>,
+    key: &str,
+) -> Result<NodeDetails> {
     let (v, head) = resolve_version(&mut *conn, requested).await?;
     let at_head = v == head;
     let ids = ids_of(&mut *conn, &[key.to_string()]).await?;

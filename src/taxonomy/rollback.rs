@@ -25,7 +25,12 @@ pub struct RollbackOutcome {
     pub elapsed_ms: f64,
 }
 
-pub async fn rollback(pool: &PgPool, to: i64, dry_run: bool, meta: &PublishMeta) -> Result<RollbackOutcome> {
+pub async fn rollback(
+    pool: &PgPool,
+    to: i64,
+    dry_run: bool,
+    meta: &PublishMeta,
+) -> Result<RollbackOutcome> {
     let started = Instant::now();
     let mut tx = pool.begin().await?;
     let head = publish::begin(&mut tx).await?;

@@ -17,8 +17,15 @@ use dtrag::taxonomy::{diff, import, read, rollback, PublishMeta};
 
 use output::Out;
 
+/// The sample taxonomy that `dtrag demo` loads into an empty database.
+const SAMPLE_TAXONOMY: &str = include_str!("../../../data/sample-taxonomy.jsonl");
+
 #[derive(Parser)]
-#[command(name = "dtrag", version, about = "DT-RAG Studio: versioned DAG taxonomy for RAG")]
+#[command(
+    name = "dtrag",
+    version,
+    about = "DT-RAG Studio: versioned DAG taxonomy for RAG"
+)]
 struct Cli {
     /// PostgreSQL URL (any PostgreSQL 15+ with pgvector). Without it, the embedded database is used.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
@@ -304,7 +311,10 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
             out.audit(&dtrag::audit::list(&mut conn, &filter).await?);
             Ok(())
         }
-        Command::Bench(BenchCommand::Taxonomy { wordnet_dir, out: file }) => {
+        Command::Bench(BenchCommand::Taxonomy {
+            wordnet_dir,
+            out: file,
+        }) => {
             let pool = open::open(&target, 4).await?;
             let report = dtrag::bench::taxonomy::run(&pool, &wordnet_dir, &mut |line| {
                 if !out.json {
@@ -320,7 +330,10 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
             let pool = open::open(&target, 2).await?;
             let mut conn = pool.acquire().await?;
             if read::head_version(&mut conn).await? == 0 {
-                let file = import::read_file(&PathBuf::from("data/sample-taxonomy.jsonl"))?;
+                let file = import::parse(
+                    std::io::Cursor::new(SAMPLE_TAXONOMY),
+                    std::path::Path::new("sample-taxonomy.jsonl"),
+                )?;
                 let p = import::import(
                     &pool,
                     file,
@@ -349,19 +362,26 @@ async fn run_db(
     match cmd {
         DbCommand::Start => {
             if external.is_some() {
-                bail!("`db start` manages the embedded database; unset DATABASE_URL / --database-url");
+                bail!(
+                    "`db start` manages the embedded database; unset DATABASE_URL / --database-url"
+                );
             }
             let url = cluster.start().await?;
             let pool = db::connect(&url, 2).await?;
             let steps = migrate::migrate(&pool, false).await?;
-            out.value(&serde_json::json!({"url": url, "migrations_applied": steps}), || {
-                format!("embedded database running\n{url}")
-            });
+            out.value(
+                &serde_json::json!({"url": url, "migrations_applied": steps}),
+                || format!("embedded database running\n{url}"),
+            );
         }
         DbCommand::Stop => {
             let stopped = cluster.stop().await?;
             out.value(&serde_json::json!({"stopped": stopped}), || {
-                if stopped { "stopped".into() } else { "not running".into() }
+                if stopped {
+                    "stopped".into()
+                } else {
+                    "not running".into()
+                }
             });
         }
         DbCommand::Status => {
@@ -477,7 +497,9 @@ async fn run_taxonomy(
                 }
                 eprint!("Publish a new version equal to version {to}? [y/N] ");
                 let mut answer = String::new();
-                std::io::stdin().read_line(&mut answer).context("reading the answer")?;
+                std::io::stdin()
+                    .read_line(&mut answer)
+                    .context("reading the answer")?;
                 if !matches!(answer.trim(), "y" | "Y" | "yes") {
                     bail!("rollback cancelled");
                 }

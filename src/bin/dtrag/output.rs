@@ -107,7 +107,13 @@ impl Out {
                         } else {
                             String::new()
                         };
-                        format!("{}{}  [{}]{}", "  ".repeat(l.depth), l.node.label, l.node.key, multi)
+                        format!(
+                            "{}{}  [{}]{}",
+                            "  ".repeat(l.depth),
+                            l.node.label,
+                            l.node.key,
+                            multi
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -196,7 +202,11 @@ impl Out {
                         s.direction,
                         s.version,
                         s.description,
-                        if s.dry_run { " (dry run, rolled back)" } else { "" }
+                        if s.dry_run {
+                            " (dry run, rolled back)"
+                        } else {
+                            ""
+                        }
                     );
                     if let Some(sql) = &s.sql {
                         line += &format!("\n{sql}");
