@@ -234,11 +234,13 @@ async fn a_dropped_connection_mid_publish_writes_nothing_and_the_pool_recovers()
     let mut killed = false;
     // Up to 10 s: the machine may be busy with other tests.
     for _ in 0..500 {
+        assert!(!publish.is_finished(), "the publish did not wait for the lock: {:?}", publish.await);
         let n: i64 = sqlx::query_scalar(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event = 'advisory' AND pid <> pg_backend_pid()",
+             WHERE datname = current_database() AND wait_event = 'advisory'",
         )
-        .fetch_one(&mut *holder)
+        // Not on `holder`: inside its transaction pg_stat_activity would be a frozen snapshot.
+        .fetch_one(&db.pool)
         .await
         .unwrap();
         if n > 0 {
