@@ -16,20 +16,49 @@ fn s(x: &str) -> String {
 async fn two_versions() -> common::TestDb {
     let db = common::fresh_db().await;
     let file = common::parse_import(common::SAMPLE).unwrap();
-    import::import(&db.pool, file, &common::meta("sample"), "sample").await.unwrap();
+    import::import(&db.pool, file, &common::meta("sample"), "sample")
+        .await
+        .unwrap();
     edit::apply(
         &db.pool,
         1,
         &[
-            EditOp::Add { key: s("tech.ai.agents"), label: s("Agents"), alt_labels: vec![], description: s(""), parents: vec![s("tech.ai")] },
-            EditOp::Rename { key: s("tech.db"), label: s("Data stores") },
-            EditOp::Move { key: s("tech.search.bm25"), parents: vec![s("tech.search"), s("science.math")] },
-            EditOp::SetDescription { key: s("tech.ai"), description: s("Systems that learn, plan, reason and act.") },
-            EditOp::SetAltLabels { key: s("science"), alt_labels: vec![s("Sciences"), s("STEM")] },
-            EditOp::Delete { key: s("business.finance"), cascade: false },
+            EditOp::Add {
+                key: s("tech.ai.agents"),
+                label: s("Agents"),
+                alt_labels: vec![],
+                description: s(""),
+                parents: vec![s("tech.ai")],
+            },
+            EditOp::Rename {
+                key: s("tech.db"),
+                label: s("Data stores"),
+            },
+            EditOp::Move {
+                key: s("tech.search.bm25"),
+                parents: vec![s("tech.search"), s("science.math")],
+            },
+            EditOp::SetDescription {
+                key: s("tech.ai"),
+                description: s("Systems that learn, plan, reason and act."),
+            },
+            EditOp::SetAltLabels {
+                key: s("science"),
+                alt_labels: vec![s("Sciences"), s("STEM")],
+            },
+            EditOp::Delete {
+                key: s("business.finance"),
+                cascade: false,
+            },
             // Renamed and moved at once: in both lists.
-            EditOp::Rename { key: s("humanities.music"), label: s("Music") },
-            EditOp::AddParent { key: s("humanities.music"), parent: s("science.physics") },
+            EditOp::Rename {
+                key: s("humanities.music"),
+                label: s("Music"),
+            },
+            EditOp::AddParent {
+                key: s("humanities.music"),
+                parent: s("science.physics"),
+            },
         ],
         &common::meta("v2"),
     )
@@ -44,20 +73,51 @@ async fn diff_lists_each_kind_of_change_with_before_and_after() {
     let mut conn = db.pool.acquire().await.unwrap();
     let d = diff::diff(&mut conn, 1, 2).await.unwrap();
     assert_eq!((d.from, d.to), (1, 2));
-    assert_eq!(d.summary, diff::Summary { added: 1, removed: 1, renamed: 2, moved: 2, edited: 2 });
+    assert_eq!(
+        d.summary,
+        diff::Summary {
+            added: 1,
+            removed: 1,
+            renamed: 2,
+            moved: 2,
+            edited: 2
+        }
+    );
     assert_eq!(d.added[0].key, "tech.ai.agents");
     assert_eq!(d.added[0].parents, ["tech.ai"]);
     assert_eq!(d.removed[0].key, "business.finance");
     assert_eq!(d.removed[0].label, "Finance");
-    let renamed: Vec<(&str, &str, &str)> = d.renamed.iter().map(|r| (r.key.as_str(), r.before.as_str(), r.after.as_str())).collect();
-    assert_eq!(renamed, [("humanities.music", "Musique", "Music"), ("tech.db", "Databases", "Data stores")]);
-    let bm25 = d.moved.iter().find(|m| m.key == "tech.search.bm25").unwrap();
+    let renamed: Vec<(&str, &str, &str)> = d
+        .renamed
+        .iter()
+        .map(|r| (r.key.as_str(), r.before.as_str(), r.after.as_str()))
+        .collect();
+    assert_eq!(
+        renamed,
+        [
+            ("humanities.music", "Musique", "Music"),
+            ("tech.db", "Databases", "Data stores")
+        ]
+    );
+    let bm25 = d
+        .moved
+        .iter()
+        .find(|m| m.key == "tech.search.bm25")
+        .unwrap();
     assert_eq!(bm25.before, ["tech.search"]);
     assert_eq!(bm25.after, ["science.math", "tech.search"]);
     let ai = d.edited.iter().find(|e| e.key == "tech.ai").unwrap();
     assert_eq!(ai.before.description, "Systems that learn, reason and act.");
-    assert_eq!(ai.after.description, "Systems that learn, plan, reason and act.");
-    let inserted: Vec<&str> = ai.description_diff.iter().filter(|s| s.tag == "insert").map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        ai.after.description,
+        "Systems that learn, plan, reason and act."
+    );
+    let inserted: Vec<&str> = ai
+        .description_diff
+        .iter()
+        .filter(|s| s.tag == "insert")
+        .map(|s| s.text.as_str())
+        .collect();
     assert_eq!(inserted, ["plan, "]);
     let science = d.edited.iter().find(|e| e.key == "science").unwrap();
     assert_eq!(science.after.alt_labels, ["Sciences", "STEM"]);
@@ -65,17 +125,31 @@ async fn diff_lists_each_kind_of_change_with_before_and_after() {
 
     // The JSON has the documented shape.
     let json = serde_json::to_value(&d).unwrap();
-    for k in ["from", "to", "summary", "added", "removed", "renamed", "moved", "edited"] {
+    for k in [
+        "from", "to", "summary", "added", "removed", "renamed", "moved", "edited",
+    ] {
         assert!(json.get(k).is_some(), "missing {k}");
     }
     assert_eq!(json["summary"]["edited"], 2);
 
     // Reverse direction mirrors; same version is empty; bad versions are refused.
     let back = diff::diff(&mut conn, 2, 1).await.unwrap();
-    assert_eq!(back.summary, diff::Summary { added: 1, removed: 1, renamed: 2, moved: 2, edited: 2 });
+    assert_eq!(
+        back.summary,
+        diff::Summary {
+            added: 1,
+            removed: 1,
+            renamed: 2,
+            moved: 2,
+            edited: 2
+        }
+    );
     assert_eq!(back.added[0].key, "business.finance");
     assert!(diff::diff(&mut conn, 2, 2).await.unwrap().is_empty());
-    assert!(matches!(diff::diff(&mut conn, 1, 7).await, Err(Error::NoSuchVersion(7))));
+    assert!(matches!(
+        diff::diff(&mut conn, 1, 7).await,
+        Err(Error::NoSuchVersion(7))
+    ));
     // From the empty version: everything is added.
     assert_eq!(diff::diff(&mut conn, 0, 1).await.unwrap().summary.added, 27);
 }
@@ -83,12 +157,24 @@ async fn diff_lists_each_kind_of_change_with_before_and_after() {
 #[tokio::test]
 async fn a_change_undone_later_is_not_in_the_diff() {
     let db = two_versions().await;
-    edit::apply(&db.pool, 2, &[EditOp::Rename { key: s("tech.db"), label: s("Databases") }], &common::meta("undo rename"))
-        .await
-        .unwrap();
+    edit::apply(
+        &db.pool,
+        2,
+        &[EditOp::Rename {
+            key: s("tech.db"),
+            label: s("Databases"),
+        }],
+        &common::meta("undo rename"),
+    )
+    .await
+    .unwrap();
     let mut conn = db.pool.acquire().await.unwrap();
     let d = diff::diff(&mut conn, 1, 3).await.unwrap();
-    assert!(d.renamed.iter().all(|r| r.key != "tech.db"), "{:?}", d.renamed);
+    assert!(
+        d.renamed.iter().all(|r| r.key != "tech.db"),
+        "{:?}",
+        d.renamed
+    );
 }
 
 #[tokio::test]
@@ -100,12 +186,19 @@ async fn rollback_restores_the_content_as_a_new_version() {
 
     // Dry run: the diff it would apply, nothing written.
     let before = common::fingerprint(&db.pool).await;
-    let dry = rollback::rollback(&db.pool, 1, true, &common::meta("dry")).await.unwrap();
+    let dry = rollback::rollback(&db.pool, 1, true, &common::meta("dry"))
+        .await
+        .unwrap();
     assert!(dry.dry_run && dry.version.is_none());
-    assert_eq!(dry.diff.summary, diff::diff(&mut conn, 2, 1).await.unwrap().summary);
+    assert_eq!(
+        dry.diff.summary,
+        diff::diff(&mut conn, 2, 1).await.unwrap().summary
+    );
     assert_eq!(common::fingerprint(&db.pool).await, before);
 
-    let out = rollback::rollback(&db.pool, 1, false, &common::meta("back to 1")).await.unwrap();
+    let out = rollback::rollback(&db.pool, 1, false, &common::meta("back to 1"))
+        .await
+        .unwrap();
     assert_eq!(out.version, Some(3));
     assert_eq!(out.head_before, 2);
     assert!(out.elapsed_ms > 0.0);
@@ -118,15 +211,21 @@ async fn rollback_restores_the_content_as_a_new_version() {
     assert_eq!(v.message, "back to 1");
 
     // A rollback can itself be rolled back.
-    let again = rollback::rollback(&db.pool, 2, false, &common::meta("redo")).await.unwrap();
+    let again = rollback::rollback(&db.pool, 2, false, &common::meta("redo"))
+        .await
+        .unwrap();
     assert_eq!(again.version, Some(4));
     assert_eq!(read::export(&mut conn, None).await.unwrap(), v2);
 
     // Rolling back to what the head already is publishes nothing.
-    let same = rollback::rollback(&db.pool, 4, false, &common::meta("noop")).await.unwrap();
+    let same = rollback::rollback(&db.pool, 4, false, &common::meta("noop"))
+        .await
+        .unwrap();
     assert!(same.version.is_none() && same.diff.is_empty());
     // Back to the empty taxonomy works too.
-    rollback::rollback(&db.pool, 0, false, &common::meta("empty")).await.unwrap();
+    rollback::rollback(&db.pool, 0, false, &common::meta("empty"))
+        .await
+        .unwrap();
     assert!(read::export(&mut conn, None).await.unwrap().is_empty());
     assert!(matches!(
         rollback::rollback(&db.pool, 99, false, &common::meta("x")).await,
@@ -137,24 +236,60 @@ async fn rollback_restores_the_content_as_a_new_version() {
 #[tokio::test]
 async fn every_publish_is_audited_in_its_own_transaction() {
     let db = two_versions().await;
-    rollback::rollback(&db.pool, 1, false, &common::meta("back")).await.unwrap();
+    rollback::rollback(&db.pool, 1, false, &common::meta("back"))
+        .await
+        .unwrap();
     // A refused edit leaves no audit entry.
-    let _ = edit::apply(&db.pool, 3, &[EditOp::Rename { key: s("ghost"), label: s("x") }], &common::meta("refused")).await;
+    let _ = edit::apply(
+        &db.pool,
+        3,
+        &[EditOp::Rename {
+            key: s("ghost"),
+            label: s("x"),
+        }],
+        &common::meta("refused"),
+    )
+    .await;
     let mut conn = db.pool.acquire().await.unwrap();
-    let all = audit::list(&mut conn, &AuditFilter { limit: 100, ..Default::default() }).await.unwrap();
+    let all = audit::list(
+        &mut conn,
+        &AuditFilter {
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let actions: Vec<&str> = all.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["taxonomy.rollback", "taxonomy.edit", "taxonomy.import"]);
+    assert_eq!(
+        actions,
+        ["taxonomy.rollback", "taxonomy.edit", "taxonomy.import"]
+    );
     assert!(all.iter().all(|e| e.actor == "test"));
     assert_eq!(all[0].version, Some(3));
     assert_eq!(all[0].details["restored"], 1);
     assert_eq!(all[1].details["ops"].as_array().unwrap().len(), 8);
-    let only = audit::list(&mut conn, &AuditFilter { action: Some(s("taxonomy.roll")), limit: 10, ..Default::default() })
-        .await
-        .unwrap();
+    let only = audit::list(
+        &mut conn,
+        &AuditFilter {
+            action: Some(s("taxonomy.roll")),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(only.len(), 1);
-    let nobody = audit::list(&mut conn, &AuditFilter { actor: Some(s("someone else")), limit: 10, ..Default::default() })
-        .await
-        .unwrap();
+    let nobody = audit::list(
+        &mut conn,
+        &AuditFilter {
+            actor: Some(s("someone else")),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(nobody.is_empty());
 }
 
@@ -162,17 +297,27 @@ async fn every_publish_is_audited_in_its_own_transaction() {
 async fn storage_grows_with_changes_not_size() {
     let db = two_versions().await;
     let rows = || async {
-        sqlx::query_scalar::<_, i64>("SELECT (SELECT count(*) FROM node_state) + (SELECT count(*) FROM edge)")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, i64>(
+            "SELECT (SELECT count(*) FROM node_state) + (SELECT count(*) FROM edge)",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
     };
     let before = rows().await;
     for i in 0..20 {
         let head = 2 + i;
-        edit::apply(&db.pool, head, &[EditOp::SetDescription { key: s("tech"), description: format!("v{i}") }], &common::meta("d"))
-            .await
-            .unwrap();
+        edit::apply(
+            &db.pool,
+            head,
+            &[EditOp::SetDescription {
+                key: s("tech"),
+                description: format!("v{i}"),
+            }],
+            &common::meta("d"),
+        )
+        .await
+        .unwrap();
     }
     // One new state row per one-node edit; edges untouched.
     assert_eq!(rows().await - before, 20);

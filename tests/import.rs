@@ -7,7 +7,11 @@ use dtrag::Error;
 
 async fn import_text(db: &common::TestDb, text: &str) -> dtrag::Result<Option<i64>> {
     let file = common::parse_import(text)?;
-    Ok(import::import(&db.pool, file, &common::meta("import"), "test").await?.version)
+    Ok(
+        import::import(&db.pool, file, &common::meta("import"), "test")
+            .await?
+            .version,
+    )
 }
 
 #[tokio::test]
@@ -47,14 +51,25 @@ async fn import_removes_nodes_missing_from_the_file_and_changes_the_rest() {
         .unwrap()
         .unwrap();
     let mut conn = db.pool.acquire().await.unwrap();
-    let keys: Vec<String> = read::export(&mut conn, Some(v2)).await.unwrap().into_iter().map(|r| r.key).collect();
+    let keys: Vec<String> = read::export(&mut conn, Some(v2))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.key)
+        .collect();
     assert_eq!(keys, ["a", "c", "d"]);
     let d = read::show(&mut conn, None, "d").await.unwrap();
-    assert_eq!(d.parents.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+    assert_eq!(
+        d.parents.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
+        ["a", "c"]
+    );
     // The old version is still readable as it was.
     let old = read::show(&mut conn, Some(1), "b").await.unwrap();
     assert_eq!(old.parents[0].key, "a");
-    assert!(matches!(read::show(&mut conn, Some(2), "b").await, Err(Error::NoSuchNode { .. })));
+    assert!(matches!(
+        read::show(&mut conn, Some(2), "b").await,
+        Err(Error::NoSuchNode { .. })
+    ));
 }
 
 #[tokio::test]
@@ -97,14 +112,24 @@ async fn bad_files_are_refused_with_a_clear_error_and_nothing_written() {
     let before = common::fingerprint(&db.pool).await;
     for (what, text, expected) in BAD_FILES {
         let err = import_text(&db, text).await.expect_err(what).to_string();
-        assert!(err.contains(expected), "{what}: got {err:?}, expected {expected:?}");
-        assert_eq!(common::fingerprint(&db.pool).await, before, "{what} wrote something");
+        assert!(
+            err.contains(expected),
+            "{what}: got {err:?}, expected {expected:?}"
+        );
+        assert_eq!(
+            common::fingerprint(&db.pool).await,
+            before,
+            "{what} wrote something"
+        );
     }
 }
 
 #[test]
 fn a_huge_line_is_refused_without_reading_it_all() {
-    let huge = format!("{{\"key\":\"a\",\"label\":\"{}\"}}\n", "x".repeat(import::MAX_LINE_BYTES + 10));
+    let huge = format!(
+        "{{\"key\":\"a\",\"label\":\"{}\"}}\n",
+        "x".repeat(import::MAX_LINE_BYTES + 10)
+    );
     let err = common::parse_import(&huge).unwrap_err().to_string();
     assert!(err.contains("test.jsonl:1: line is longer than"), "{err}");
 }
@@ -131,10 +156,19 @@ async fn find_ranks_labels_and_alt_labels() {
     let alt = read::find(&mut conn, None, "RAG", 5).await.unwrap();
     assert_eq!(alt[0].key, "tech.ai.rag");
     assert_eq!(alt[0].matched, "RAG");
-    assert!(read::find(&mut conn, None, "zzzzqqq", 5).await.unwrap().is_empty());
+    assert!(read::find(&mut conn, None, "zzzzqqq", 5)
+        .await
+        .unwrap()
+        .is_empty());
     // Wildcard characters are literal.
-    assert!(read::find(&mut conn, None, "%", 5).await.unwrap().is_empty());
-    assert!(matches!(read::find(&mut conn, Some(99), "x", 5).await, Err(Error::NoSuchVersion(99))));
+    assert!(read::find(&mut conn, None, "%", 5)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        read::find(&mut conn, Some(99), "x", 5).await,
+        Err(Error::NoSuchVersion(99))
+    ));
 }
 
 #[tokio::test]
@@ -145,15 +179,31 @@ async fn tree_show_and_paths_on_a_dag() {
     let (v, lines) = read::tree(&mut conn, None, None, None).await.unwrap();
     assert_eq!(v, 1);
     // pgvector has two parents, one of which (vector search) has two: it appears on 3 paths.
-    assert_eq!(lines.iter().filter(|l| l.node.key == "tech.db.pgvector").count(), 3);
-    let (_, shallow) = read::tree(&mut conn, None, Some("tech"), Some(1)).await.unwrap();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.node.key == "tech.db.pgvector")
+            .count(),
+        3
+    );
+    let (_, shallow) = read::tree(&mut conn, None, Some("tech"), Some(1))
+        .await
+        .unwrap();
     assert!(shallow.iter().all(|l| l.depth <= 1));
     assert_eq!(shallow[0].node.key, "tech");
-    let d = read::show(&mut conn, None, "tech.db.pgvector").await.unwrap();
+    let d = read::show(&mut conn, None, "tech.db.pgvector")
+        .await
+        .unwrap();
     assert_eq!(d.paths.len(), 3);
-    assert!(d.paths.iter().all(|p| p.first().map(String::as_str) == Some("knowledge")
-        && p.last().map(String::as_str) == Some("tech.db.pgvector")));
-    assert!(matches!(read::show(&mut conn, None, "nope").await, Err(Error::NoSuchNode { .. })));
+    assert!(d
+        .paths
+        .iter()
+        .all(|p| p.first().map(String::as_str) == Some("knowledge")
+            && p.last().map(String::as_str) == Some("tech.db.pgvector")));
+    assert!(matches!(
+        read::show(&mut conn, None, "nope").await,
+        Err(Error::NoSuchNode { .. })
+    ));
     // Empty taxonomy: an empty tree, not an error.
     let (_, empty) = read::tree(&mut conn, Some(0), None, None).await.unwrap();
     assert!(empty.is_empty());

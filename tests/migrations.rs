@@ -23,8 +23,17 @@ async fn apply_all_revert_all_apply_all_again() {
 
     let down = migrate::revert_all(&db.pool).await.unwrap();
     assert_eq!(down.len(), up.len());
-    assert!(migrate::applied_versions(&db.pool).await.unwrap().is_empty());
-    for t in ["taxonomy_version", "node", "node_state", "edge", "audit_log"] {
+    assert!(migrate::applied_versions(&db.pool)
+        .await
+        .unwrap()
+        .is_empty());
+    for t in [
+        "taxonomy_version",
+        "node",
+        "node_state",
+        "edge",
+        "audit_log",
+    ] {
         assert!(!table_exists(&db.pool, t).await, "{t} survived revert");
     }
 
@@ -42,8 +51,13 @@ async fn dry_runs_change_nothing() {
     let db = common::empty_db().await;
     let steps = migrate::migrate(&db.pool, true).await.unwrap();
     assert!(!steps.is_empty());
-    assert!(steps.iter().all(|s| s.dry_run && s.sql.as_deref().is_some_and(|q| !q.is_empty())));
-    assert!(migrate::applied_versions(&db.pool).await.unwrap().is_empty());
+    assert!(steps
+        .iter()
+        .all(|s| s.dry_run && s.sql.as_deref().is_some_and(|q| !q.is_empty())));
+    assert!(migrate::applied_versions(&db.pool)
+        .await
+        .unwrap()
+        .is_empty());
     assert!(!table_exists(&db.pool, "node").await);
 
     migrate::migrate(&db.pool, false).await.unwrap();
@@ -67,15 +81,28 @@ async fn revert_one_reverts_only_the_latest() {
     );
     // Nothing applied: reverting is a no-op, not an error.
     migrate::revert_all(&db.pool).await.unwrap();
-    assert!(migrate::revert_one(&db.pool, false).await.unwrap().is_none());
+    assert!(migrate::revert_one(&db.pool, false)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[test]
 fn every_migration_sets_timeouts_and_has_a_down() {
     let mut ups = 0;
     for m in migrate::MIGRATOR.iter() {
-        assert!(m.sql.contains("lock_timeout"), "{} {} sets no lock_timeout", m.version, m.description);
-        assert!(m.sql.contains("statement_timeout"), "{} {} sets no statement_timeout", m.version, m.description);
+        assert!(
+            m.sql.contains("lock_timeout"),
+            "{} {} sets no lock_timeout",
+            m.version,
+            m.description
+        );
+        assert!(
+            m.sql.contains("statement_timeout"),
+            "{} {} sets no statement_timeout",
+            m.version,
+            m.description
+        );
         if !m.migration_type.is_down_migration() {
             ups += 1;
             assert!(
@@ -97,7 +124,11 @@ async fn audit_log_is_append_only() {
         .execute(&db.pool)
         .await
         .unwrap();
-    for sql in ["UPDATE audit_log SET actor = 'y'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
+    for sql in [
+        "UPDATE audit_log SET actor = 'y'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
         let err = sqlx::query(sql).execute(&db.pool).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
@@ -120,21 +151,84 @@ async fn database_refuses_overlapping_states_and_self_edges() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let overlap = sqlx::query("INSERT INTO node_state (node_id, valid, label) VALUES ($1, '[3,)', 'B')")
+    let overlap =
+        sqlx::query("INSERT INTO node_state (node_id, valid, label) VALUES ($1, '[3,)', 'B')")
+            .bind(id)
+            .execute(&db.pool)
+            .await;
+    assert!(
+        overlap.is_err(),
+        "two states of one node at one version were accepted"
+    );
+    // Overlaps that involve a closed range are caught by the statement-level trigger.
+    sqlx::query("UPDATE node_state SET valid = '[1,5)' WHERE node_id = $1")
         .bind(id)
         .execute(&db.pool)
-        .await;
-    assert!(overlap.is_err(), "two states of one node at one version were accepted");
-    let empty_label = sqlx::query("INSERT INTO node_state (node_id, valid, label) VALUES ($1, '[1,2)', '  ')")
+        .await
+        .unwrap();
+    let closed_overlap =
+        sqlx::query("INSERT INTO node_state (node_id, valid, label) VALUES ($1, '[3,)', 'B')")
+            .bind(id)
+            .execute(&db.pool)
+            .await
+            .unwrap_err();
+    assert!(
+        closed_overlap
+            .to_string()
+            .contains("two states at one version"),
+        "{closed_overlap}"
+    );
+    sqlx::query("INSERT INTO node_state (node_id, valid, label) VALUES ($1, '[5,)', 'B')")
         .bind(id)
         .execute(&db.pool)
-        .await;
+        .await
+        .expect("adjacent ranges are fine");
+    let widen = sqlx::query(
+        "UPDATE node_state SET valid = '[1,7)' WHERE node_id = $1 AND lower(valid) = 1",
+    )
+    .bind(id)
+    .execute(&db.pool)
+    .await
+    .unwrap_err();
+    assert!(
+        widen.to_string().contains("two states at one version"),
+        "{widen}"
+    );
+    let b: i64 = sqlx::query_scalar("INSERT INTO node (key) VALUES ('b') RETURNING id")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO edge (parent_id, child_id, valid) VALUES ($1, $2, '[1,4)')")
+        .bind(id)
+        .bind(b)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let edge_overlap =
+        sqlx::query("INSERT INTO edge (parent_id, child_id, valid) VALUES ($1, $2, '[2,)')")
+            .bind(id)
+            .bind(b)
+            .execute(&db.pool)
+            .await
+            .unwrap_err();
+    assert!(
+        edge_overlap.to_string().contains("twice at one version"),
+        "{edge_overlap}"
+    );
+    let empty_label =
+        sqlx::query("INSERT INTO node_state (node_id, valid, label) VALUES ($1, '[1,2)', '  ')")
+            .bind(id)
+            .execute(&db.pool)
+            .await;
     assert!(empty_label.is_err());
-    let self_edge = sqlx::query("INSERT INTO edge (parent_id, child_id, valid) VALUES ($1, $1, '[1,)')")
-        .bind(id)
+    let self_edge =
+        sqlx::query("INSERT INTO edge (parent_id, child_id, valid) VALUES ($1, $1, '[1,)')")
+            .bind(id)
+            .execute(&db.pool)
+            .await;
+    assert!(self_edge.is_err());
+    let dup_key = sqlx::query("INSERT INTO node (key) VALUES ('a')")
         .execute(&db.pool)
         .await;
-    assert!(self_edge.is_err());
-    let dup_key = sqlx::query("INSERT INTO node (key) VALUES ('a')").execute(&db.pool).await;
     assert!(dup_key.is_err());
 }

@@ -18,6 +18,9 @@ use crate::error::{Error, Result};
 /// Advisory lock key that serialises publishing ("dtrag" in ASCII).
 const PUBLISH_LOCK: i64 = 0x64_74_72_61_67;
 
+/// From this many written rows on, a publish refreshes the planner's statistics.
+const BULK_ROWS: usize = 5_000;
+
 /// The wanted state of a set of nodes at the next version: `None` removes the node.
 /// Nodes not named keep their head state.
 pub type Target = BTreeMap<String, Option<NodeFull>>;
@@ -285,6 +288,15 @@ pub async fn publish(
         .await?;
     }
 
+    // A bulk publish (an import) changes the tables' size by orders of magnitude; without fresh
+    // statistics the planner picks nested loops over what it thinks are empty tables.
+    let written = open_state.len() + close_state.len() + open_edges.len() + close_edges.len();
+    if written >= BULK_ROWS {
+        sqlx::query("ANALYZE node, node_state, edge")
+            .execute(&mut *conn)
+            .await?;
+    }
+
     // Rules, checked on what this publish touched.
     check_parents_exist(&mut *conn, &added_ps, &added_cs, version).await?;
     if !removed.is_empty() {
@@ -331,41 +343,55 @@ async fn check_parents_exist(
     if ps.is_empty() {
         return Ok(());
     }
-    let missing: Option<(String, String)> = sqlx::query_as(
-        "SELECT pn.key, cn.key FROM unnest($1::int8[], $2::int8[]) AS x(p, c)
-         JOIN node pn ON pn.id = x.p JOIN node cn ON cn.id = x.c
+    // Find a missing parent by id first (an index probe per distinct parent), then name it.
+    let missing: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT x.p, x.c FROM unnest($1::int8[], $2::int8[]) AS x(p, c)
          WHERE NOT EXISTS (SELECT 1 FROM node_state s WHERE s.node_id = x.p AND upper_inf(s.valid))
-         ORDER BY pn.key, cn.key LIMIT 1",
+         LIMIT 1",
     )
     .bind(ps)
     .bind(cs)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    match missing {
-        Some((parent, child)) => Err(Error::Invalid(format!(
-            "node {child:?} names parent {parent:?}, which does not exist at version {version}"
-        ))),
-        None => Ok(()),
-    }
+    let Some((p, c)) = missing else {
+        return Ok(());
+    };
+    let (parent, child) = (key_of(&mut *conn, p).await?, key_of(&mut *conn, c).await?);
+    Err(Error::Invalid(format!(
+        "node {child:?} names parent {parent:?}, which does not exist at version {version}"
+    )))
+}
+
+async fn key_of(conn: &mut PgConnection, id: i64) -> Result<String> {
+    Ok(sqlx::query_scalar("SELECT key FROM node WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
 }
 
 async fn check_removed_have_no_children(conn: &mut PgConnection, removed: &[i64]) -> Result<()> {
-    let orphan: Option<(String, Vec<String>)> = sqlx::query_as(
-        "SELECT pn.key, array_agg(cn.key ORDER BY cn.key)
-         FROM edge e JOIN node pn ON pn.id = e.parent_id JOIN node cn ON cn.id = e.child_id
-         WHERE e.parent_id = ANY($1::int8[]) AND upper_inf(e.valid)
-         GROUP BY pn.key ORDER BY pn.key LIMIT 1",
+    let parent: Option<i64> = sqlx::query_scalar(
+        "SELECT e.parent_id FROM unnest($1::int8[]) AS r(id)
+         JOIN edge e ON e.parent_id = r.id AND upper_inf(e.valid) LIMIT 1",
     )
     .bind(removed)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    match orphan {
-        Some((parent, children)) => Err(Error::Invalid(format!(
-            "cannot remove {parent:?}: it still has children ({}); re-parent them first or delete with cascade",
-            children.join(", ")
-        ))),
-        None => Ok(()),
-    }
+    let Some(parent) = parent else {
+        return Ok(());
+    };
+    let children: Vec<String> = sqlx::query_scalar(
+        "SELECT n.key FROM edge e JOIN node n ON n.id = e.child_id
+         WHERE e.parent_id = $1 AND upper_inf(e.valid) ORDER BY n.key LIMIT 20",
+    )
+    .bind(parent)
+    .fetch_all(&mut *conn)
+    .await?;
+    Err(Error::Invalid(format!(
+        "cannot remove {:?}: it still has children ({}); re-parent them first or delete with cascade",
+        key_of(&mut *conn, parent).await?,
+        children.join(", ")
+    )))
 }
 
 /// Refuses a cycle through any added edge: walks up from each added edge's parent (deduplicated,
@@ -402,10 +428,7 @@ async fn check_no_cycle(conn: &mut PgConnection, ps: &[i64], cs: &[i64]) -> Resu
     .bind(origin)
     .fetch_all(&mut *conn)
     .await?;
-    let origin_key: String = sqlx::query_scalar("SELECT key FROM node WHERE id = $1")
-        .bind(origin)
-        .fetch_one(&mut *conn)
-        .await?;
+    let origin_key = key_of(&mut *conn, origin).await?;
     let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
     for (c, p) in &edges {
         parents.entry(c.as_str()).or_default().push(p.as_str());

@@ -96,13 +96,22 @@ pub async fn snapshot(
     at_head: bool,
     ids: &[i64],
 ) -> Result<HashMap<i64, (String, NodeFull)>> {
+    // Set-based (joins and one grouped aggregate), so loading the whole taxonomy for an import
+    // is a couple of hash joins rather than a subquery per node.
     let sql = format!(
-        "SELECT n.id, n.key, s.label, s.alt_labels, s.description,
-                ARRAY(SELECT pn.key FROM edge e JOIN node pn ON pn.id = e.parent_id
-                      WHERE e.child_id = n.id AND {} ORDER BY pn.key) AS parents
-         FROM unnest($1::int8[]) AS q(id)
+        "WITH q AS (SELECT DISTINCT unnest($1::int8[]) AS id),
+         p AS (
+             SELECT e.child_id, array_agg(pn.key ORDER BY pn.key) AS parents
+             FROM q JOIN edge e ON e.child_id = q.id AND {}
+             JOIN node pn ON pn.id = e.parent_id
+             GROUP BY e.child_id
+         )
+         SELECT n.id, n.key, s.label, s.alt_labels, s.description,
+                coalesce(p.parents, '{{}}'::text[]) AS parents
+         FROM q
          JOIN node n ON n.id = q.id
-         JOIN node_state s ON s.node_id = q.id AND {}",
+         JOIN node_state s ON s.node_id = q.id AND {}
+         LEFT JOIN p ON p.child_id = q.id",
         at("e", 2, at_head),
         at("s", 2, at_head)
     );
