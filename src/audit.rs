@@ -9,6 +9,7 @@ use sqlx::{PgConnection, Row};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -12,6 +12,7 @@ use super::read;
 use crate::error::Result;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     pub added: usize,
     pub removed: usize,
@@ -22,6 +23,7 @@ pub struct Summary {
 
 /// A node as it was (removed) or is (added).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeEntry {
     pub key: String,
     pub label: String,
@@ -31,6 +33,7 @@ pub struct NodeEntry {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Renamed {
     pub key: String,
     pub before: String,
@@ -38,6 +41,7 @@ pub struct Renamed {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Moved {
     pub key: String,
     pub label: String,
@@ -46,6 +50,7 @@ pub struct Moved {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EditedFields {
     pub description: String,
     pub alt_labels: Vec<String>,
@@ -53,12 +58,14 @@ pub struct EditedFields {
 
 /// One span of a word diff: `equal`, `delete` (only before) or `insert` (only after).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiffSpan {
     pub tag: &'static str,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Edited {
     pub key: String,
     pub label: String,
@@ -69,6 +76,7 @@ pub struct Edited {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diff {
     pub from: i64,
     pub to: i64,

@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 
+use super::diff::{self, Diff};
 use super::model::{NodeContent, NodeFull, PublishMeta, VersionKind};
 use super::publish::{self, CycleCheck, Published, Target};
 use super::read;
@@ -20,6 +21,7 @@ use crate::error::{Error, Result};
 /// One edit operation (JSON: `{"op": "rename", "key": "...", "label": "..."}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EditOp {
     Add {
         key: String,
@@ -332,19 +334,37 @@ impl<'c> Workspace<'c> {
 }
 
 /// Publishes `ops`, written against version `base`, as one version.
-pub async fn apply(
-    pool: &PgPool,
+pub async fn apply(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMeta) -> Result<Published> {
+    let mut tx = pool.begin().await?;
+    let published = apply_in(&mut tx, base, ops, meta).await?;
+    tx.commit().await?;
+    Ok(published)
+}
+
+/// What publishing `ops` would change, without publishing: the change set is applied and checked
+/// exactly as `apply` does (cycles, conflicts, missing nodes are reported the same way) inside a
+/// transaction that is then rolled back.
+pub async fn preview(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMeta) -> Result<Diff> {
+    let mut tx = pool.begin().await?;
+    let published = apply_in(&mut tx, base, ops, meta).await?;
+    let to = published.version.unwrap_or(published.base_head);
+    let diff = diff::diff(&mut tx, published.base_head, to).await?;
+    tx.rollback().await?;
+    Ok(diff)
+}
+
+async fn apply_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     base: i64,
     ops: &[EditOp],
     meta: &PublishMeta,
 ) -> Result<Published> {
-    let mut tx = pool.begin().await?;
-    let head = publish::begin(&mut tx).await?;
+    let head = publish::begin(tx).await?;
     if base < 0 || base > head {
         return Err(Error::NoSuchVersion(base));
     }
     let mut ws = Workspace {
-        conn: &mut tx,
+        conn: &mut **tx,
         head,
         nodes: BTreeMap::new(),
         written: BTreeSet::new(),
@@ -367,13 +387,13 @@ pub async fn apply(
 
     if base < head {
         // Rebase: allowed when nothing this change set writes was changed since its base.
-        let changed = read::changed_node_ids(&mut tx, base, head).await?;
+        let changed = read::changed_node_ids(&mut **tx, base, head).await?;
         let changed_keys: BTreeSet<String> = if changed.is_empty() {
             BTreeSet::new()
         } else {
             sqlx::query_scalar::<_, String>("SELECT key FROM node WHERE id = ANY($1::int8[])")
                 .bind(&changed)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .collect()
@@ -392,8 +412,8 @@ pub async fn apply(
         }
     }
 
-    let published = publish::publish(
-        &mut tx,
+    publish::publish(
+        tx,
         head,
         target,
         publish::Request {
@@ -404,7 +424,5 @@ pub async fn apply(
             audit_details: serde_json::json!({ "base": base, "ops": ops }),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(published)
+    .await
 }

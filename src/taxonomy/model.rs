@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A node as it appears in an import/export file (one JSON object per line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeRecord {
     pub key: String,
     pub label: String,
@@ -64,6 +65,7 @@ impl From<NodeRecord> for (String, NodeFull) {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum VersionKind {
     Init,
     Import,
@@ -94,6 +96,7 @@ impl VersionKind {
 
 /// One published version of the taxonomy.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Version {
     pub version: i64,
     pub parent_version: Option<i64>,

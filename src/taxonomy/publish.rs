@@ -36,6 +36,7 @@ pub enum CycleCheck {
 
 /// Counts of what a publish wrote.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PublishStats {
     pub nodes_added: usize,
     pub nodes_removed: usize,
@@ -47,6 +48,7 @@ pub struct PublishStats {
 /// The result of a publish. `version` is `None` when the target equalled the head: no version is
 /// created for a change that changes nothing.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Published {
     pub version: Option<i64>,
     pub base_head: i64,

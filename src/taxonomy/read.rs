@@ -187,6 +187,7 @@ pub async fn export(conn: &mut PgConnection, requested: Option<i64>) -> Result<V
 
 /// A node as listed in a tree or a list of children: enough to draw a row.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeSummary {
     pub key: String,
     pub label: String,
@@ -311,6 +312,7 @@ pub async fn paths_to_root(
 
 /// A node in full at one version, with its neighbours and every path to a root.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeDetails {
     pub version: i64,
     pub key: String,
@@ -371,6 +373,7 @@ pub async fn show(
 
 /// A label search hit.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FindHit {
     pub key: String,
     pub label: String,

@@ -14,6 +14,7 @@ use super::read;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RollbackOutcome {
     /// The version published, `None` for a dry run or when the head already equals the target.
     pub version: Option<i64>,
