@@ -40,7 +40,10 @@ apt_install() {
 
 # ---------------------------------------------------------------- packages
 wanted=(postgresql-${PG_MAJOR} postgresql-server-dev-${PG_MAJOR} postgresql-contrib
-        build-essential pkg-config dpkg-dev ca-certificates curl wordnet-base)
+        build-essential pkg-config dpkg-dev ca-certificates curl wordnet-base
+        # The desktop app (Tauri 2 on WebKitGTK) and its end-to-end tests under Xvfb + WebDriver.
+        libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
+        xvfb xauth webkit2gtk-driver dbus-x11 imagemagick gnome-keyring)
 missing=()
 for p in "${wanted[@]}"; do is_installed "$p" || missing+=("$p"); done
 command -v python3 >/dev/null 2>&1 || missing+=(python3)

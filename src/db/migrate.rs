@@ -57,7 +57,7 @@ pub async fn migrate(pool: &PgPool, dry_run: bool) -> Result<Vec<Step>> {
         // Run the pending migrations one after another in one transaction (later ones may depend
         // on earlier ones), then throw all of it away.
         for m in &pending {
-            sqlx::raw_sql(&m.sql).execute(&mut *tx).await?;
+            run_script(&mut tx, &m.sql).await?;
             steps.push(step(m, "up", true));
         }
         tx.rollback().await?;
@@ -84,7 +84,7 @@ pub async fn revert_one(pool: &PgPool, dry_run: bool) -> Result<Option<Step>> {
     if dry_run {
         let mut conn = pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        sqlx::raw_sql(&down.sql).execute(&mut *tx).await?;
+        run_script(&mut tx, &down.sql).await?;
         tx.rollback().await?;
         return Ok(Some(step(down, "down", true)));
     }
@@ -100,6 +100,14 @@ pub async fn revert_all(pool: &PgPool) -> Result<Vec<Step>> {
         steps.push(s);
     }
     Ok(steps)
+}
+
+/// Runs a multi-statement SQL script (the simple query protocol: a `&str` without arguments).
+/// Not `sqlx::raw_sql(..).execute(..)`: its future is not `Send` for every lifetime, which the
+/// desktop shell's command handlers require.
+async fn run_script(tx: &mut sqlx::PgTransaction<'_>, sql: &str) -> Result<()> {
+    sqlx::Executor::execute(&mut **tx, sql).await?;
+    Ok(())
 }
 
 fn step(m: &sqlx::migrate::Migration, direction: &'static str, dry_run: bool) -> Step {

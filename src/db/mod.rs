@@ -14,7 +14,19 @@ use crate::error::Result;
 
 /// Opens a pool on `url`. `max_connections` is small for the CLI and larger for the desktop app.
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool> {
-    let options = PgConnectOptions::from_str(url)?.application_name("dtrag");
+    connect_with_password(url, None, max_connections).await
+}
+
+/// Like [`connect`], with a password given apart from the URL.
+pub async fn connect_with_password(
+    url: &str,
+    password: Option<&str>,
+    max_connections: u32,
+) -> Result<PgPool> {
+    let mut options = PgConnectOptions::from_str(url)?.application_name("dtrag");
+    if let Some(p) = password {
+        options = options.password(p);
+    }
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(15))

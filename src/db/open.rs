@@ -12,7 +12,12 @@ use crate::error::{Error, Result};
 /// Where the connection goes.
 #[derive(Debug, Clone)]
 pub enum Target {
-    Url(String),
+    /// A server by URL; the password, when kept apart from the URL (e.g. in the OS keyring), is
+    /// added to the connection options and never written into a URL.
+    Url {
+        url: String,
+        password: Option<String>,
+    },
     Embedded(PathBuf),
 }
 
@@ -20,7 +25,10 @@ impl Target {
     /// `url` wins; otherwise the embedded cluster in `data_dir` (default: the platform data dir).
     pub fn choose(url: Option<String>, data_dir: Option<PathBuf>) -> Self {
         match url.filter(|u| !u.trim().is_empty()) {
-            Some(u) => Target::Url(u),
+            Some(url) => Target::Url {
+                url,
+                password: None,
+            },
             None => Target::Embedded(data_dir.unwrap_or_else(default_data_dir)),
         }
     }
@@ -36,8 +44,9 @@ pub async fn open(target: &Target, max_connections: u32) -> Result<PgPool> {
             migrate::migrate(&pool, false).await?;
             Ok(pool)
         }
-        Target::Url(url) => {
-            let pool = super::connect(url, max_connections).await?;
+        Target::Url { url, password } => {
+            let pool =
+                super::connect_with_password(url, password.as_deref(), max_connections).await?;
             let applied = migrate::applied_versions(&pool).await?;
             let pending = migrate::MIGRATOR
                 .iter()

@@ -334,7 +334,12 @@ impl<'c> Workspace<'c> {
 }
 
 /// Publishes `ops`, written against version `base`, as one version.
-pub async fn apply(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMeta) -> Result<Published> {
+pub async fn apply(
+    pool: &PgPool,
+    base: i64,
+    ops: &[EditOp],
+    meta: &PublishMeta,
+) -> Result<Published> {
     let mut tx = pool.begin().await?;
     let published = apply_in(&mut tx, base, ops, meta).await?;
     tx.commit().await?;
@@ -364,7 +369,7 @@ async fn apply_in(
         return Err(Error::NoSuchVersion(base));
     }
     let mut ws = Workspace {
-        conn: &mut **tx,
+        conn: tx,
         head,
         nodes: BTreeMap::new(),
         written: BTreeSet::new(),
@@ -387,7 +392,7 @@ async fn apply_in(
 
     if base < head {
         // Rebase: allowed when nothing this change set writes was changed since its base.
-        let changed = read::changed_node_ids(&mut **tx, base, head).await?;
+        let changed = read::changed_node_ids(tx, base, head).await?;
         let changed_keys: BTreeSet<String> = if changed.is_empty() {
             BTreeSet::new()
         } else {

@@ -14,6 +14,24 @@ use super::publish::{self, CycleCheck, Published, Target};
 use super::read;
 use crate::error::{Error, Result};
 
+/// The sample taxonomy loaded into an empty database on first start (CLI demo, desktop app).
+pub const SAMPLE_TAXONOMY: &str = include_str!("../../data/sample-taxonomy.jsonl");
+
+/// Imports the sample taxonomy when the taxonomy has never had a version; returns the published
+/// version, or `None` when there already was content (or history).
+pub async fn import_sample_if_new(pool: &PgPool, meta: &PublishMeta) -> Result<Option<i64>> {
+    let mut conn = pool.acquire().await?;
+    if read::head_version(&mut conn).await? != 0 {
+        return Ok(None);
+    }
+    drop(conn);
+    let file = parse(
+        std::io::Cursor::new(SAMPLE_TAXONOMY),
+        Path::new("sample-taxonomy.jsonl"),
+    )?;
+    Ok(import(pool, file, meta, "sample taxonomy").await?.version)
+}
+
 /// A line longer than this is refused (a real node is a few hundred bytes).
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 

@@ -380,6 +380,8 @@ pub struct FindHit {
     /// The label or alternative label that matched best.
     pub matched: String,
     pub score: f32,
+    /// Labels of the node's parents, to tell apart nodes with the same label.
+    pub parent_labels: Vec<String>,
 }
 
 /// Label and alternative-label search at version `v`, ranked by trigram similarity (substring
@@ -402,10 +404,14 @@ pub async fn find(
              CROSS JOIN LATERAL unnest(array_prepend(s.label, s.alt_labels)) AS m(name)
              WHERE {} AND (m.name % $2 OR $2 <% m.name OR m.name ILIKE '%' || $3 || '%' ESCAPE '\\')
          )
-         SELECT DISTINCT ON (c.node_id) n.key, c.label, c.name AS matched, c.score::float4 AS score
+         SELECT DISTINCT ON (c.node_id) n.key, c.label, c.name AS matched, c.score::float4 AS score,
+                ARRAY(SELECT ps.label FROM edge e JOIN node_state ps ON ps.node_id = e.parent_id AND {}
+                      WHERE e.child_id = c.node_id AND {} ORDER BY ps.label) AS parent_labels
          FROM cand c JOIN node n ON n.id = c.node_id
          ORDER BY c.node_id, c.score DESC",
-        at("s", 1, at_head)
+        at("s", 1, at_head),
+        at("ps", 1, at_head),
+        at("e", 1, at_head)
     );
     let escaped = text
         .replace('\\', "\\\\")
@@ -425,6 +431,7 @@ pub async fn find(
                 label: r.try_get("label")?,
                 matched: r.try_get("matched")?,
                 score: r.try_get("score")?,
+                parent_labels: r.try_get("parent_labels")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

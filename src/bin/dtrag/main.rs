@@ -17,9 +17,6 @@ use dtrag::taxonomy::{diff, import, read, rollback, PublishMeta};
 
 use output::Out;
 
-/// The sample taxonomy that `dtrag demo` loads into an empty database.
-const SAMPLE_TAXONOMY: &str = include_str!("../../../data/sample-taxonomy.jsonl");
-
 #[derive(Parser)]
 #[command(
     name = "dtrag",
@@ -329,19 +326,12 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
         Command::Demo => {
             let pool = open::open(&target, 2).await?;
             let mut conn = pool.acquire().await?;
-            if read::head_version(&mut conn).await? == 0 {
-                let file = import::parse(
-                    std::io::Cursor::new(SAMPLE_TAXONOMY),
-                    std::path::Path::new("sample-taxonomy.jsonl"),
-                )?;
-                let p = import::import(
-                    &pool,
-                    file,
-                    &meta(None, "sample taxonomy".into()),
-                    "data/sample-taxonomy.jsonl",
-                )
-                .await?;
-                out.published("import", &p);
+            if let Some(v) =
+                import::import_sample_if_new(&pool, &meta(None, "sample taxonomy".into())).await?
+            {
+                out.value(&serde_json::json!({"imported_sample": v}), || {
+                    format!("loaded the sample taxonomy as version {v}")
+                });
             }
             let (v, lines) = read::tree(&mut conn, None, None, None).await?;
             out.tree(v, &lines);

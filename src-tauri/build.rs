@@ -1,0 +1,23 @@
+fn main() {
+    // Only the app's own commands get permissions (allow-<command>); the capability file grants them.
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "connection_status",
+            "connect",
+            "forget_connection",
+            "list_versions",
+            "roots",
+            "children",
+            "node_details",
+            "find_nodes",
+            "diff_versions",
+            "preview_edits",
+            "publish_edits",
+            "preview_rollback",
+            "rollback",
+            "audit_log",
+            "import_taxonomy",
+        ]),
+    ))
+    .expect("tauri build step");
+}

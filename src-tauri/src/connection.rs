@@ -1,0 +1,132 @@
+//! Which database the app talks to, and the saved connection.
+//!
+//! Default: the embedded PostgreSQL in the data directory. `DATABASE_URL` overrides it for a
+//! session. A saved connection keeps its URL (without password) in `connection.json` in the app's
+//! config directory and its password in the OS keyring — never in a file. When no keyring is
+//! available the app says so and asks for the password each time.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::CommandError;
+
+const KEYRING_SERVICE: &str = "dtrag-studio";
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectionStatus {
+    /// `connecting`, `ready`, `needs_password` or `error`.
+    pub state: String,
+    /// `embedded` or `url`.
+    pub kind: String,
+    /// The data directory, or the URL without its password.
+    pub description: String,
+    pub error: Option<String>,
+    pub keyring_available: bool,
+    pub keyring_message: Option<String>,
+    /// Who publishes from this app (recorded on versions and in the audit log).
+    pub author: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ConnectRequest {
+    /// `null`: the embedded database.
+    pub url: Option<String>,
+    pub password: Option<String>,
+    /// Keep the URL and put the password in the OS keyring.
+    pub remember: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+struct Saved {
+    url: Option<String>,
+}
+
+fn settings_file() -> PathBuf {
+    dirs::config_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("dtrag-studio")
+        .join("connection.json")
+}
+
+/// The saved URL, if any.
+pub fn saved_url() -> Option<String> {
+    let text = std::fs::read_to_string(settings_file()).ok()?;
+    serde_json::from_str::<Saved>(&text).ok()?.url
+}
+
+pub fn save_url(url: Option<&str>) -> Result<(), CommandError> {
+    let path = settings_file();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CommandError::new("io", format!("{}: {e}", dir.display())))?;
+    }
+    let text = serde_json::to_string_pretty(&Saved {
+        url: url.map(str::to_string),
+    })
+    .map_err(|e| CommandError::new("io", e.to_string()))?;
+    std::fs::write(&path, text)
+        .map_err(|e| CommandError::new("io", format!("{}: {e}", path.display())))
+}
+
+/// A URL must not carry its password: the password goes to the keyring or is asked for.
+pub fn check_url(url: &str) -> Result<(), CommandError> {
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+        .ok_or_else(|| {
+            CommandError::new(
+                "invalid",
+                "the URL must start with postgres:// or postgresql://",
+            )
+        })?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    if let Some((userinfo, _)) = authority.rsplit_once('@') {
+        if userinfo.contains(':') {
+            return Err(CommandError::new(
+                "invalid",
+                "put the password in the password field, not in the URL",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an OS keyring can be used here, and if not, why.
+pub fn keyring_status() -> (bool, Option<String>) {
+    match keyring::Entry::new(KEYRING_SERVICE, "availability-probe").and_then(|e| e.get_password())
+    {
+        Ok(_) | Err(keyring::Error::NoEntry) => (true, None),
+        Err(e) => (
+            false,
+            Some(format!(
+                "no OS keyring available ({e}): the password will be asked each time"
+            )),
+        ),
+    }
+}
+
+pub fn keyring_password(url: &str) -> Option<String> {
+    keyring::Entry::new(KEYRING_SERVICE, url)
+        .and_then(|e| e.get_password())
+        .ok()
+}
+
+pub fn store_password(url: &str, password: &str) -> Result<(), CommandError> {
+    keyring::Entry::new(KEYRING_SERVICE, url)
+        .and_then(|e| e.set_password(password))
+        .map_err(|e| {
+            CommandError::new(
+                "connection",
+                format!("could not store the password in the OS keyring: {e}"),
+            )
+        })
+}
+
+pub fn forget_password(url: &str) {
+    if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, url) {
+        // Nothing stored is fine.
+        let _ = entry.delete_credential();
+    }
+}

@@ -1,0 +1,51 @@
+//! The error every command returns: a kind the UI can branch on and a message it can show as is.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CommandError {
+    /// `cycle`, `conflict`, `not_found`, `invalid`, `bad_input`, `database`, `connection`, `io`.
+    pub kind: String,
+    pub message: String,
+    /// For `cycle`: the cycle, child -> parent -> … -> child.
+    pub path: Option<Vec<String>>,
+    /// For `conflict`: the nodes changed since the draft's base.
+    pub keys: Option<Vec<String>>,
+}
+
+impl CommandError {
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        CommandError {
+            kind: kind.into(),
+            message: message.into(),
+            path: None,
+            keys: None,
+        }
+    }
+}
+
+impl From<dtrag::Error> for CommandError {
+    fn from(e: dtrag::Error) -> Self {
+        use dtrag::Error as E;
+        let message = e.to_string();
+        let mut out = CommandError::new("invalid", message);
+        match e {
+            E::Cycle { path } => {
+                out.kind = "cycle".into();
+                out.path = Some(path);
+            }
+            E::Conflict { keys, .. } => {
+                out.kind = "conflict".into();
+                out.keys = Some(keys);
+            }
+            E::NoSuchNode { .. } | E::NoSuchVersion(_) => out.kind = "not_found".into(),
+            E::BadInput { .. } => out.kind = "bad_input".into(),
+            E::Db(_) | E::Migrate(_) => out.kind = "database".into(),
+            E::Embedded(_) => out.kind = "connection".into(),
+            E::Io { .. } => out.kind = "io".into(),
+            E::BadEdit { .. } | E::Invalid(_) => {}
+        }
+        out
+    }
+}

@@ -1,0 +1,41 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+
+import * as api from "./api";
+
+describe("api", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+  });
+
+  it("passes camelCase arguments to the command", async () => {
+    invoke.mockResolvedValue({ version: 4 });
+    await api.publishEdits(3, [{ op: "rename", key: "a", label: "A" }], "msg");
+    expect(invoke).toHaveBeenCalledWith("publish_edits", { base: 3, ops: [{ op: "rename", key: "a", label: "A" }], message: "msg" });
+    await api.auditLog(null, "taxonomy.", 10);
+    expect(invoke).toHaveBeenLastCalledWith("audit_log", { actor: null, action: "taxonomy.", limit: 10 });
+    await api.connect({ url: null, password: null, remember: false });
+    expect(invoke).toHaveBeenLastCalledWith("connect", { request: { url: null, password: null, remember: false } });
+  });
+
+  it("rejects with a CommandError whatever the rejection was", async () => {
+    const settle = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => e);
+    invoke.mockImplementation(async () => {
+      throw { kind: "cycle", message: "cycle: a -> b -> a", path: ["a", "b", "a"], keys: null };
+    });
+    expect(await settle(api.children(1, "a"))).toEqual({ kind: "cycle", message: "cycle: a -> b -> a", path: ["a", "b", "a"], keys: null });
+    invoke.mockImplementation(async () => {
+      throw new Error("Command roots not found");
+    });
+    expect(await settle(api.roots(1))).toEqual({ kind: "ipc", message: "Command roots not found", path: null, keys: null });
+  });
+
+  it("normalises errors", () => {
+    expect(api.toCommandError(new Error("boom"))).toMatchObject({ kind: "ipc", message: "boom" });
+    expect(api.toCommandError({ message: "m" })).toEqual({ kind: "unknown", message: "m", path: null, keys: null });
+    expect(api.toCommandError({ kind: "conflict", message: "c", keys: ["x"] }).keys).toEqual(["x"]);
+    expect(api.toCommandError(42).message).toContain("42");
+  });
+});
