@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Sets up everything needed and runs DT-RAG Studio on the embedded local PostgreSQL.
-# (Until the desktop app lands, the main job is the CLI demo: load the sample taxonomy on first
-# start and print its tree.) Extra arguments are passed to `dtrag` instead of `demo`.
+# Sets up everything needed and runs DT-RAG Studio, the desktop app, on the embedded local
+# PostgreSQL (created in the data directory on first start and loaded with a sample taxonomy).
+# With arguments, runs the `dtrag` command line with them instead (e.g. `taxonomy versions`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 bash scripts/setup-rust.sh
+bash scripts/setup-ui.sh
 echo "==> cargo build --release"
-cargo build --release --locked -q
-if [ "$#" -eq 0 ]; then
-    set -- demo
+cargo build --release --locked -q -p dtrag -p dtrag-studio
+if [ "$#" -gt 0 ]; then
+    exec target/release/dtrag "$@"
 fi
-exec target/release/dtrag "$@"
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    echo "==> no display here (DISPLAY is not set): the desktop app needs one." >&2
+    echo "==> Showing the command-line demo instead; on a desktop, this command opens the app." >&2
+    exec target/release/dtrag demo
+fi
+exec target/release/dtrag-studio

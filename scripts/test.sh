@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need (system packages, pgvector, WordNet data) and runs ALL the tests:
-# formatting, lints, and the test suite against a real PostgreSQL + pgvector that this script starts.
+# Sets up everything the tests need (system packages, pgvector, WordNet data, npm packages) and runs
+# ALL the tests: formatting, lints, the UI's type check and unit tests, the Rust test suite against a
+# real PostgreSQL + pgvector, and the desktop app end to end in a real window (Xvfb + WebDriver).
 # Idempotent; quick when nothing is missing. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup-system.sh
 bash scripts/setup-rust.sh
+bash scripts/setup-ui.sh
 bash scripts/fetch-wordnet.sh
 
 # The test cluster lives outside the work tree: when run as root the server runs as the `postgres`
@@ -22,6 +24,11 @@ trap stop_cluster EXIT
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> UI: type check and unit tests"
+(cd ui && npm run --silent typecheck && npm test --silent)
 echo "==> cargo test"
-cargo test --locked --all-targets -- --test-threads "${DTRAG_TEST_THREADS:-4}"
+cargo test --workspace --locked -- --test-threads "${DTRAG_TEST_THREADS:-4}"
+echo "==> desktop app end to end"
+cargo build --locked -q -p dtrag-studio -p dtrag
+DTRAG_E2E_SKIP_BUILD=1 bash scripts/e2e.sh
