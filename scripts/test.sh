@@ -31,4 +31,8 @@ echo "==> cargo test"
 cargo test --workspace --locked -- --test-threads "${DTRAG_TEST_THREADS:-4}"
 echo "==> desktop app end to end"
 cargo build --locked -q -p dtrag-studio -p dtrag
-DTRAG_E2E_SKIP_BUILD=1 bash scripts/e2e.sh
+if [ -f scripts/e2e.sh ] && [ -f tests/e2e/package-lock.json ]; then
+    DTRAG_E2E_SKIP_BUILD=1 bash scripts/e2e.sh
+else
+    echo "==> WARNING: no end-to-end suite in this checkout (scripts/e2e.sh missing)" >&2
+fi
