@@ -341,6 +341,35 @@ describe("versions", () => {
 });
 
 describe("connection and busy state", () => {
+  it("imports a file from the connection tab and reloads the versions", async () => {
+    m.importTaxonomy.mockResolvedValue({
+      version: 4,
+      base_head: 3,
+      stats: { nodes_added: 2, nodes_removed: 1, nodes_changed: 0, edges_added: 2, edges_removed: 1 },
+      elapsed_ms: 12.3,
+    });
+    await renderLoaded();
+    fireEvent.click(screen.getByTestId("tab-connection"));
+    const button = screen.getByTestId("import-button") as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId("import-path"), { target: { value: " /data/wn.jsonl " } });
+    fireEvent.change(screen.getByTestId("import-message"), { target: { value: "WordNet" } });
+    fireEvent.click(button);
+    await waitFor(() => expect(m.importTaxonomy).toHaveBeenCalledWith("/data/wn.jsonl", "WordNet"));
+    await waitFor(() => expect(screen.getByTestId("import-result").textContent).toContain("Published version 4"));
+    await waitFor(() => expect(m.listVersions).toHaveBeenCalledTimes(2));
+  });
+
+  it("shows a refused import in the error banner", async () => {
+    m.importTaxonomy.mockRejectedValue({ kind: "bad_input", message: "wn.jsonl:3: malformed node", path: null, keys: null });
+    await renderLoaded();
+    fireEvent.click(screen.getByTestId("tab-connection"));
+    fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/data/wn.jsonl" } });
+    fireEvent.click(screen.getByTestId("import-button"));
+    await waitFor(() => expect(screen.getByTestId("error-banner").textContent).toContain("wn.jsonl:3: malformed node"));
+    expect(screen.queryByTestId("import-result")).toBeNull();
+  });
+
   it("shows that no keyring is available and connects to a URL", async () => {
     m.connect.mockResolvedValue({ ...READY, kind: "url", description: "postgres://me@db/dtrag" });
     await renderLoaded();

@@ -46,6 +46,7 @@ import { DraftPanel } from "./components/DraftPanel";
 import { RollbackDialog } from "./components/RollbackDialog";
 import { AuditView } from "./components/AuditView";
 import { ConnectionView, PasswordPrompt, stateText } from "./components/ConnectionView";
+import { ImportForm } from "./components/ImportForm";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Progress } from "./components/Progress";
 import { StatusBar } from "./components/StatusBar";
@@ -416,6 +417,24 @@ export function App() {
     },
     [run, afterConnect, report],
   );
+  const importFile = useCallback(
+    (path: string, message: string) =>
+      run("Importing…", () => api.importTaxonomy(path, message)).then(
+        (p) => {
+          if (p.version !== null) {
+            tree.clear();
+            setAuditKey((k) => k + 1);
+            loadVersions("head").catch(report);
+          }
+          return p;
+        },
+        (e: unknown) => {
+          report(e);
+          return null;
+        },
+      ),
+    [run, tree, loadVersions, report],
+  );
   const switchToEmbedded = useCallback(() => {
     run("Starting the embedded database…", () => api.forgetConnection()).then(afterConnect, report);
   }, [run, afterConnect, report]);
@@ -561,6 +580,7 @@ export function App() {
               {visited.has("connection") && (
                 <div hidden={tab !== "connection"} className="tab-panel">
                   <ConnectionView key={connEpoch} status={status} onConnect={connect} onEmbedded={switchToEmbedded} busy={connectingBusy} />
+                  <ImportForm disabled={status?.state !== "ready"} onImport={importFile} />
                 </div>
               )}
             </div>
