@@ -130,3 +130,28 @@ pub fn forget_password(url: &str) {
         let _ = entry.delete_credential();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_with_a_password_is_refused() {
+        assert!(check_url("postgres://me@db:5432/dtrag").is_ok());
+        assert!(check_url("postgresql://db/dtrag?sslmode=require").is_ok());
+        let err = check_url("postgres://me:secret@db/dtrag").unwrap_err();
+        assert_eq!(err.kind, "invalid");
+        assert!(err.message.contains("password field"));
+        assert!(check_url("mysql://db")
+            .unwrap_err()
+            .message
+            .contains("postgres://"));
+    }
+
+    #[test]
+    fn keyring_status_explains_itself_when_unavailable() {
+        let (available, message) = keyring_status();
+        // Either a keyring answers here, or the message says the password will be asked each time.
+        assert!(available || message.is_some_and(|m| m.contains("asked each time")));
+    }
+}

@@ -49,3 +49,43 @@ impl From<dtrag::Error> for CommandError {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_errors_keep_their_kind_and_details() {
+        let cycle = CommandError::from(dtrag::Error::Cycle {
+            path: vec!["a".into(), "b".into(), "a".into()],
+        });
+        assert_eq!(cycle.kind, "cycle");
+        assert_eq!(
+            cycle.path.as_deref(),
+            Some(&["a".to_string(), "b".into(), "a".into()][..])
+        );
+        assert!(cycle.message.contains("a -> b -> a"));
+
+        let conflict = CommandError::from(dtrag::Error::Conflict {
+            base: 1,
+            head: 3,
+            keys: vec!["tech".into()],
+        });
+        assert_eq!(conflict.kind, "conflict");
+        assert_eq!(conflict.keys, Some(vec!["tech".to_string()]));
+
+        assert_eq!(
+            CommandError::from(dtrag::Error::NoSuchVersion(9)).kind,
+            "not_found"
+        );
+        let bad = CommandError::from(dtrag::Error::BadInput {
+            file: "x.jsonl".into(),
+            line: 3,
+            message: "malformed".into(),
+        });
+        assert_eq!(
+            (bad.kind.as_str(), bad.message.as_str()),
+            ("bad_input", "x.jsonl:3: malformed")
+        );
+    }
+}
