@@ -641,18 +641,41 @@ async fn preview_shows_the_diff_and_writes_nothing() {
     let db = sample_db().await;
     let before = common::fingerprint(&db.pool).await;
     let ops = vec![
-        EditOp::Rename { key: s("tech"), label: s("Tech") },
-        EditOp::Add { key: s("new"), label: s("New"), alt_labels: vec![], description: s(""), parents: vec![s("tech")] },
+        EditOp::Rename {
+            key: s("tech"),
+            label: s("Tech"),
+        },
+        EditOp::Add {
+            key: s("new"),
+            label: s("New"),
+            alt_labels: vec![],
+            description: s(""),
+            parents: vec![s("tech")],
+        },
     ];
-    let d = edit::preview(&db.pool, 1, &ops, &common::meta("preview")).await.unwrap();
+    let d = edit::preview(&db.pool, 1, &ops, &common::meta("preview"))
+        .await
+        .unwrap();
     assert_eq!((d.from, d.to), (1, 2));
     assert_eq!(d.summary.renamed, 1);
     assert_eq!(d.added[0].key, "new");
     assert_eq!(common::fingerprint(&db.pool).await, before);
     // A preview reports the same refusals as a publish.
-    let err = edit::preview(&db.pool, 1, &[EditOp::AddParent { key: s("tech"), parent: s("tech.ai") }], &common::meta("p"))
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("cycle refused: tech -> tech.ai -> tech"), "{err}");
+    let err = edit::preview(
+        &db.pool,
+        1,
+        &[EditOp::AddParent {
+            key: s("tech"),
+            parent: s("tech.ai"),
+        }],
+        &common::meta("p"),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("cycle refused: tech -> tech.ai -> tech"),
+        "{err}"
+    );
     assert_eq!(common::fingerprint(&db.pool).await, before);
 }
