@@ -4,7 +4,9 @@
 pub mod audit;
 pub mod bench;
 pub mod db;
+pub mod docs;
 pub mod error;
+pub mod search;
 pub mod taxonomy;
 
 pub use error::{Error, Result};

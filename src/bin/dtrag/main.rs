@@ -48,6 +48,25 @@ enum Command {
     /// The versioned taxonomy.
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
+    /// Documents: ingest, list, show, remove.
+    #[command(subcommand)]
+    Docs(DocsCommand),
+    /// Okapi BM25 search over document chunks, optionally limited to categories.
+    Search {
+        query: String,
+        /// Only documents classified under these categories (or their descendants).
+        #[arg(long)]
+        under: Vec<String>,
+        /// The taxonomy version the categories are read at (default: the head).
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long, default_value_t = 10)]
+        k: i64,
+        #[arg(long, default_value_t = 1.2)]
+        k1: f64,
+        #[arg(long, default_value_t = 0.75)]
+        b: f64,
+    },
     /// The append-only audit log, newest first.
     Audit {
         #[arg(long)]
@@ -84,6 +103,27 @@ enum DbCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum DocsCommand {
+    /// Adds (or replaces) documents: text/Markdown files, or JSON Lines of {"id","title","text","categories"}.
+    Add {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Chunk size in characters.
+        #[arg(long, default_value_t = 1000)]
+        chunk_size: usize,
+        /// Characters repeated from the end of one chunk at the start of the next.
+        #[arg(long, default_value_t = 150)]
+        overlap: usize,
+    },
+    /// Lists the documents.
+    List,
+    /// A document and its chunks (by id or source id).
+    Show { document: String },
+    /// Removes a document (by id or source id).
+    Remove { document: String },
 }
 
 #[derive(Subcommand)]
@@ -321,6 +361,116 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
             .await?;
             dtrag::bench::write_section(&file, "taxonomy", &report.markdown())?;
             out.value(&report, || report.markdown());
+            Ok(())
+        }
+        Command::Docs(cmd) => {
+            let pool = open::open(&target, 2).await?;
+            let mut conn = pool.acquire().await?;
+            match cmd {
+                DocsCommand::Add {
+                    paths,
+                    chunk_size,
+                    overlap,
+                } => {
+                    let inputs = dtrag::docs::read_inputs(&paths)?;
+                    let settings = dtrag::docs::ChunkSettings {
+                        size: chunk_size,
+                        overlap,
+                    };
+                    let quiet = out.json;
+                    let report = dtrag::docs::add(&pool, &inputs, settings, &mut |done, total| {
+                        if !quiet && total >= 1000 && (done % 1000 == 0 || done == total) {
+                            eprintln!("prepared {done}/{total} documents");
+                        }
+                    })
+                    .await?;
+                    out.value(&report, || {
+                        format!(
+                            "{} added, {} replaced, {} unchanged; {} chunks written",
+                            report.added, report.replaced, report.unchanged, report.chunks_written
+                        )
+                    });
+                }
+                DocsCommand::List => {
+                    let docs = dtrag::docs::list(&mut conn).await?;
+                    out.value(&docs, || {
+                        docs.iter()
+                            .map(|d| {
+                                format!(
+                                    "{:>6}  {}  ({} chunks)  {}  [{}]",
+                                    d.id,
+                                    d.source_id,
+                                    d.chunks,
+                                    d.title,
+                                    d.categories.join(", ")
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    });
+                }
+                DocsCommand::Show { document } => {
+                    let (doc, chunks) = dtrag::docs::show(&mut conn, &document).await?;
+                    out.value(
+                        &serde_json::json!({"document": doc, "chunks": chunks}),
+                        || {
+                            let mut s = format!("{}  [{}]\n", doc.title, doc.source_id);
+                            for (i, c) in chunks.iter().enumerate() {
+                                s += &format!("--- chunk {i}\n{c}\n");
+                            }
+                            s.trim_end().to_string()
+                        },
+                    );
+                }
+                DocsCommand::Remove { document } => {
+                    dtrag::docs::remove(&pool, &document).await?;
+                    out.value(&serde_json::json!({"removed": document}), || {
+                        format!("removed {document}")
+                    });
+                }
+            }
+            Ok(())
+        }
+        Command::Search {
+            query,
+            under,
+            version,
+            k,
+            k1,
+            b,
+        } => {
+            let pool = open::open(&target, 2).await?;
+            let mut conn = pool.acquire().await?;
+            let started = std::time::Instant::now();
+            let scope = if under.is_empty() {
+                None
+            } else {
+                Some(dtrag::search::scope_documents(&mut conn, version, &under).await?)
+            };
+            let hits = dtrag::search::bm25(
+                &mut conn,
+                &query,
+                k,
+                scope.as_deref(),
+                dtrag::search::Bm25Params { k1, b },
+            )
+            .await?;
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            out.value(&serde_json::json!({"hits": hits, "elapsed_ms": ms}), || {
+                let mut s = String::new();
+                for h in &hits {
+                    let snippet: String = h.text.chars().take(120).collect();
+                    s += &format!(
+                        "{:>3}. {:.3}  {} [{}]\n     {}\n",
+                        h.rank,
+                        h.score,
+                        h.title,
+                        h.document,
+                        snippet.replace('\n', " ")
+                    );
+                }
+                s + &format!("{} hits in {ms:.1} ms", hits.len())
+            });
             Ok(())
         }
         Command::Demo => {
