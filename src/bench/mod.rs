@@ -1,10 +1,13 @@
 //! Benchmarks behind `dtrag bench …`: they print figures and write them to a Markdown file
 //! (docs/benchmarks.md), each benchmark in its own marked section so others stay untouched.
 
+pub mod search;
 pub mod taxonomy;
 
 use std::path::Path;
 use std::time::Duration;
+
+use sqlx::PgPool;
 
 use crate::error::{Error, Result};
 
@@ -58,6 +61,35 @@ pub fn write_section(path: &Path, name: &str, body: &str) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io_path(dir, e))?;
     }
     std::fs::write(path, new).map_err(|e| Error::io_path(path, e))
+}
+
+/// Runs `f` on a pool of a scratch database created next to `pool`'s and dropped afterwards (also
+/// when `f` fails), so a benchmark never touches the user's data.
+pub async fn with_scratch_database<T, F, Fut>(pool: &PgPool, f: F) -> Result<T>
+where
+    F: FnOnce(PgPool) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let scratch = format!("dtrag_bench_{}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {scratch}"))
+        .execute(pool)
+        .await?;
+    let options = pool.connect_options().as_ref().clone().database(&scratch);
+    let result = async {
+        let bench_pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        crate::db::migrate::migrate(&bench_pool, false).await?;
+        let out = f(bench_pool.clone()).await;
+        bench_pool.close().await;
+        out
+    }
+    .await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        .execute(pool)
+        .await?;
+    result
 }
 
 /// A tiny deterministic generator for picking sample nodes (same picks on every run).

@@ -9,7 +9,6 @@ use serde::Serialize;
 use sqlx::PgPool;
 
 use super::{Latency, Picker};
-use crate::db;
 use crate::error::{Error, Result};
 use crate::taxonomy::edit::{self, EditOp};
 use crate::taxonomy::model::PublishMeta;
@@ -101,22 +100,10 @@ pub async fn run(
             )));
         }
     }
-    let scratch = format!("dtrag_bench_{}", std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {scratch}"))
-        .execute(pool)
-        .await?;
-    let options = pool.connect_options().as_ref().clone().database(&scratch);
-    let bench_pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await?;
-    let result = run_in(&bench_pool, &f30, &f31, progress).await;
-    bench_pool.close().await;
-    let mut conn = pool.acquire().await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
-        .execute(&mut *conn)
-        .await?;
-    result
+    super::with_scratch_database(pool, |scratch| async move {
+        run_in(&scratch, &f30, &f31, progress).await
+    })
+    .await
 }
 
 async fn run_in(
@@ -125,7 +112,6 @@ async fn run_in(
     f31: &Path,
     progress: &mut dyn FnMut(String),
 ) -> Result<Report> {
-    db::migrate::migrate(pool, false).await?;
     let meta = |m: &str| PublishMeta {
         author: "bench".into(),
         message: m.into(),

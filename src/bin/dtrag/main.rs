@@ -128,6 +128,13 @@ enum DocsCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Search benchmark: BM25 over the WordNet 3.0 noun glosses (82k documents).
+    Search {
+        #[arg(long, default_value = "target/dtrag-data")]
+        wordnet_dir: PathBuf,
+        #[arg(long, default_value = "docs/benchmarks.md")]
+        out: PathBuf,
+    },
     /// Taxonomy benchmark on the WordNet noun hierarchy (3.0 and 3.1).
     Taxonomy {
         /// Folder holding wordnet-3.0-nouns.jsonl and wordnet-3.1-nouns.jsonl.
@@ -346,6 +353,21 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
                 limit,
             };
             out.audit(&dtrag::audit::list(&mut conn, &filter).await?);
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Search {
+            wordnet_dir,
+            out: file,
+        }) => {
+            let pool = open::open(&target, 4).await?;
+            let report = dtrag::bench::search::run(&pool, &wordnet_dir, &mut |line| {
+                if !out.json {
+                    eprintln!("{line}")
+                }
+            })
+            .await?;
+            dtrag::bench::write_section(&file, "search", &report.markdown())?;
+            out.value(&report, || report.markdown());
             Ok(())
         }
         Command::Bench(BenchCommand::Taxonomy {
