@@ -189,7 +189,7 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
       assert.equal(await rowLabel(browser, p), "pgvector");
       const mark = await browser.$(`${rowAt(p)} ${tid("multi-parent")}`);
       assert.ok(await mark.isDisplayed(), `multi-parent mark shown on ${p.join(" > ")}`);
-      assert.equal(await textOf(browser, mark), "⑂ 2");
+      assert.equal(await textOf(browser, mark), "⋔ 2");
       assert.match(await mark.getAttribute("title"), /^2 parents/);
     }
     // A single-parent node has no mark.

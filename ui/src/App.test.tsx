@@ -102,8 +102,8 @@ describe("tree", () => {
       expect(rows()).toEqual(["0:animal", "1:mammal", "2:cat", "2:dog", "1:pet", "2:dog", "2:fish", "0:plant"]),
     );
     // "dog" has two parents: shown under each, with the mark, as two distinct rows.
-    expect(within(row("dog", 0)).getByTestId("multi-parent").textContent).toBe("⑂ 2");
-    expect(within(row("dog", 1)).getByTestId("multi-parent").textContent).toBe("⑂ 2");
+    expect(within(row("dog", 0)).getByTestId("multi-parent").textContent).toBe("⋔ 2");
+    expect(within(row("dog", 1)).getByTestId("multi-parent").textContent).toBe("⋔ 2");
     expect(row("dog", 0).getAttribute("data-row-id")).not.toBe(row("dog", 1).getAttribute("data-row-id"));
 
     // ArrowLeft on a leaf goes to its parent row; on an expanded row it collapses.

@@ -7,7 +7,7 @@
  *   errors:       error-banner (data-kind), error-path (cycle), error-keys (conflict), error-dismiss
  *   tree:         find-input, find-input-hits, find-hit (data-key), tree,
  *                 tree-row (data-key, data-depth, data-row-id, data-change), tree-toggle,
- *                 multi-parent ("⑂ N"), rename-input (F2)
+ *                 multi-parent ("⋔ N"), rename-input (F2)
  *   tabs:         tab-details, tab-diff, tab-draft, tab-history, tab-connection
  *   details:      details, details-label, details-key, details-parent, details-paths, remove-parent,
  *                 edit-label, edit-description, edit-alt-labels, parent-find, add-as-parent,

@@ -101,7 +101,7 @@ function DetailsView({ d, editable, onAddOps, onSelectKey, onDelete }: { d: Deta
                 <button type="button" className="link" onClick={() => onSelectKey(c.key)}>
                   {c.label}
                 </button>
-                {c.parent_count > 1 && <span className="multi-parent"> ⑂ {c.parent_count}</span>}
+                {c.parent_count > 1 && <span className="multi-parent"> ⋔ {c.parent_count}</span>}
               </li>
             ))}
             {d.children.length > 300 && <li className="muted">… and {d.children.length - 300} more (expand it in the tree)</li>}

@@ -272,7 +272,7 @@ export function Tree(props: TreeProps) {
                   data-testid="multi-parent"
                   title={`${row.parentCount} parents: this node is also shown under its other parents`}
                 >
-                  ⑂ {row.parentCount}
+                  ⋔ {row.parentCount}
                 </span>
               )}
               {row.hasChildren && <span className="child-count">{row.childCount}</span>}
