@@ -13,6 +13,8 @@ use tracing_subscriber::EnvFilter;
 /// Starts logging; keep the guard alive for the life of the app (it flushes on drop).
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     let filter = EnvFilter::try_from_env("DTRAG_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // The appender prunes old files by listing the directory: it must exist before the first line.
+    let _ = std::fs::create_dir_all(log_dir);
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .max_log_files(7)
