@@ -21,6 +21,18 @@ pub struct Latency {
 }
 
 impl Latency {
+    /// "p50 … ms, p95 … ms, max … ms (n = …)" with `decimals` digits, for the Markdown reports.
+    pub fn describe(&self, decimals: usize) -> String {
+        format!(
+            "p50 {:.d$} ms, p95 {:.d$} ms, max {:.d$} ms (n = {})",
+            self.p50_ms,
+            self.p95_ms,
+            self.max_ms,
+            self.n,
+            d = decimals
+        )
+    }
+
     pub fn of(mut samples: Vec<Duration>) -> Self {
         samples.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
@@ -105,5 +117,27 @@ impl Picker {
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_percentiles_and_description() {
+        let l = Latency::of((1..=100).map(Duration::from_millis).collect());
+        assert_eq!(
+            (l.n, l.p50_ms, l.p95_ms, l.max_ms),
+            (100, 50.0, 95.0, 100.0)
+        );
+        assert_eq!(
+            l.describe(1),
+            "p50 50.0 ms, p95 95.0 ms, max 100.0 ms (n = 100)"
+        );
+        assert_eq!(
+            Latency::of(Vec::new()).describe(0),
+            "p50 0 ms, p95 0 ms, max 0 ms (n = 0)"
+        );
     }
 }

@@ -28,12 +28,7 @@ pub struct Report {
 
 impl Report {
     pub fn markdown(&self) -> String {
-        let lat = |l: &Latency| {
-            format!(
-                "p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (n = {})",
-                l.p50_ms, l.p95_ms, l.max_ms, l.n
-            )
-        };
+        let lat = |l: &Latency| l.describe(1);
         format!(
             "## Search (WordNet 3.0 noun glosses)\n\n\
              `dtrag bench search`: one document per noun synset ({} documents, {} chunks), each classified \

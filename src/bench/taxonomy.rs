@@ -35,12 +35,7 @@ pub struct Report {
 
 impl Report {
     pub fn markdown(&self) -> String {
-        let lat = |l: &Latency| {
-            format!(
-                "p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms (n = {})",
-                l.p50_ms, l.p95_ms, l.max_ms, l.n
-            )
-        };
+        let lat = |l: &Latency| l.describe(2);
         let ok = |met: bool| if met { "met" } else { "**missed**" };
         let s = &self.diff_summary;
         format!(
