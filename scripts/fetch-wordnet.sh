@@ -55,3 +55,12 @@ convert() { # convert SRC DST
 }
 convert "$WN30_SRC" "$OUT/wordnet-3.0-nouns.jsonl"
 convert "$WN31_SRC" "$OUT/wordnet-3.1-nouns.jsonl"
+
+# ---- search benchmark corpus: one document per WordNet 3.0 synset, all parts of speech
+GLOSSES=$OUT/wordnet-3.0-glosses.jsonl
+if [ -f "$GLOSSES" ] && [ ! "$OUT/wordnet-3.0-nouns.jsonl" -nt "$GLOSSES" ] && [ ! scripts/wordnet_glosses.py -nt "$GLOSSES" ]; then
+    echo "==> $GLOSSES up to date"
+else
+    echo "==> building $GLOSSES"
+    python3 scripts/wordnet_glosses.py "$OUT/wordnet-3.0-nouns.jsonl" "$(dirname "$WN30_SRC")" "$GLOSSES"
+fi

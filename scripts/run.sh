@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 bash scripts/setup-rust.sh
 bash scripts/setup-ui.sh
+bash scripts/fetch-model.sh
 echo "==> cargo build --release"
 cargo build --release --locked -q -p dtrag -p dtrag-studio
 if [ "$#" -gt 0 ]; then

@@ -10,6 +10,7 @@ bash scripts/setup-system.sh
 bash scripts/setup-rust.sh
 bash scripts/setup-ui.sh
 bash scripts/fetch-wordnet.sh
+bash scripts/fetch-model.sh
 
 # The test cluster lives outside the work tree: when run as root the server runs as the `postgres`
 # user, which must be able to enter its directory (a clone under /root would not be reachable).

@@ -17,6 +17,8 @@ fn main() {
             "rollback",
             "audit_log",
             "import_taxonomy",
+            "search",
+            "embedding_models",
         ]),
     ))
     .expect("tauri build step");

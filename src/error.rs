@@ -50,6 +50,12 @@ pub enum Error {
         keys: Vec<String>,
     },
 
+    #[error(transparent)]
+    Embed(#[from] crate::embed::EmbedError),
+
+    #[error("{0}")]
+    Search(String),
+
     #[error("operation {index} ({op}): {message}")]
     BadEdit {
         index: usize,

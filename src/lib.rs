@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bench;
 pub mod db;
 pub mod docs;
+pub mod embed;
 pub mod error;
 pub mod search;
 pub mod taxonomy;

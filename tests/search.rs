@@ -216,7 +216,7 @@ async fn category_scope_never_returns_a_document_outside_it() {
     let db = loaded().await;
     let mut conn = db.pool.acquire().await.unwrap();
     // tech.db covers postgres and pgvector (pgvector also sits under vector search).
-    let scope = search::scope_documents(&mut conn, None, &["tech.db".into()])
+    let scope = search::scope_chunks(&mut conn, None, &["tech.db".into()])
         .await
         .unwrap();
     let hits = search::bm25(
@@ -232,7 +232,7 @@ async fn category_scope_never_returns_a_document_outside_it() {
     docs_hit.sort();
     assert_eq!(docs_hit, ["pg", "vec"]);
     // The same node reached through another parent: tech.search covers bm25, vec (via vector search) and rag.
-    let scope = search::scope_documents(&mut conn, None, &["tech.search".into()])
+    let scope = search::scope_chunks(&mut conn, None, &["tech.search".into()])
         .await
         .unwrap();
     let hits = search::bm25(

@@ -14,6 +14,8 @@ macro_rules! declarations {
 pub fn typescript() -> String {
     // serde_json writes i64 as a JSON number; versions, ids and counts stay far below 2^53.
     let cfg = Config::new().with_large_int("number");
+    use dtrag::embed::store;
+    use dtrag::search;
     use dtrag::taxonomy::{diff, edit, publish, read, rollback};
     let decls = declarations!(
         &cfg,
@@ -37,6 +39,20 @@ pub fn typescript() -> String {
         rollback::RollbackOutcome,
         dtrag::audit::AuditEntry,
         edit::EditOp,
+        search::Mode,
+        search::Weights,
+        search::Bm25Params,
+        search::SearchRequest,
+        search::Fragment,
+        search::Bm25Signal,
+        search::VectorSignal,
+        search::Hit,
+        search::Timings,
+        search::SearchResult,
+        store::Provider,
+        store::HnswSettings,
+        store::Model,
+        store::KnnPlan,
         crate::connection::ConnectionStatus,
         crate::connection::ConnectRequest,
         crate::error::CommandError,

@@ -2,6 +2,8 @@
 //! No SQL and no domain rules here (see docs/ipc.md for the contract).
 
 use dtrag::audit::{self, AuditEntry, AuditFilter};
+use dtrag::embed::store::{self, Model};
+use dtrag::search::{self, SearchRequest, SearchResult};
 use dtrag::taxonomy::diff::{self, Diff};
 use dtrag::taxonomy::edit::{self, EditOp};
 use dtrag::taxonomy::publish::Published;
@@ -190,4 +192,26 @@ pub async fn import_taxonomy(
         .await
         .map_err(|e| CommandError::new("io", e.to_string()))??;
     Ok(import::import(&pool, parsed, &state.meta(&message), &path).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(
+    skip(state, request),
+    fields(mode = ?request.mode, k = request.k, under = request.under.len()),
+    err(Debug)
+)]
+pub async fn search(state: State<'_, AppState>, request: SearchRequest) -> Res<SearchResult> {
+    let pool = state.pool().await?;
+    // The library embeds the query on spawn_blocking. The embedders are the app's, so the local
+    // model loads once per run: on the first vector/hybrid search, which takes about a second
+    // (`search::run` asks the cache for the embedder on the async side, before spawn_blocking).
+    Ok(search::run(&pool, &request, &state.embedders).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(Debug))]
+pub async fn embedding_models(state: State<'_, AppState>) -> Res<Vec<Model>> {
+    let pool = state.pool().await?;
+    let mut conn = pool.acquire().await.map_err(dtrag::Error::from)?;
+    Ok(store::list(&mut conn).await?)
 }

@@ -5,7 +5,8 @@ use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CommandError {
-    /// `cycle`, `conflict`, `not_found`, `invalid`, `bad_input`, `database`, `connection`, `io`.
+    /// `cycle`, `conflict`, `not_found`, `invalid`, `bad_input`, `database`, `connection`, `io`,
+    /// `embedding` (the model or endpoint behind vector search failed).
     pub kind: String,
     pub message: String,
     /// For `cycle`: the cycle, child -> parent -> … -> child.
@@ -44,6 +45,7 @@ impl From<dtrag::Error> for CommandError {
             E::Db(_) | E::Migrate(_) => out.kind = "database".into(),
             E::Embedded(_) => out.kind = "connection".into(),
             E::Io { .. } => out.kind = "io".into(),
+            E::Embed(_) | E::Search(_) => out.kind = "embedding".into(),
             E::BadEdit { .. } | E::Invalid(_) => {}
         }
         out
@@ -87,5 +89,13 @@ mod tests {
             (bad.kind.as_str(), bad.message.as_str()),
             ("bad_input", "x.jsonl:3: malformed")
         );
+        let missing = CommandError::from(dtrag::Error::Embed(
+            dtrag::embed::EmbedError::ModelMissing {
+                dir: "/models".into(),
+                detail: "config.json".into(),
+            },
+        ));
+        assert_eq!(missing.kind, "embedding");
+        assert!(missing.message.contains("scripts/fetch-model.sh"));
     }
 }

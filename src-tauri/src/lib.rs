@@ -62,6 +62,8 @@ pub fn run() {
             commands::rollback,
             commands::audit_log,
             commands::import_taxonomy,
+            commands::search,
+            commands::embedding_models,
         ])
         .build(tauri::generate_context!());
     let app = match app {

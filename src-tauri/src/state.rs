@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use dtrag::db::open::{self, Target};
+use dtrag::embed::registry::Embedders;
 use dtrag::taxonomy::PublishMeta;
 use sqlx::PgPool;
 use tokio::sync::RwLock;
@@ -29,6 +30,9 @@ pub struct AppState {
     conn: RwLock<Conn>,
     pub data_dir: PathBuf,
     pub author: String,
+    /// Embedders for search, kept for the app's run: the local model loads on the first vector
+    /// or hybrid search, not on every one.
+    pub embedders: Embedders,
 }
 
 struct Conn {
@@ -65,6 +69,7 @@ impl AppState {
             }),
             data_dir,
             author,
+            embedders: Embedders::new(),
         }
     }
 

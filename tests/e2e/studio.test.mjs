@@ -4,11 +4,15 @@
 //
 // One app session for the whole file; the steps build on each other in this order:
 //   browse -> find -> edit + publish (v2) -> cycle refused (picker, then drag and drop; no version)
-//   -> switch to v1 (read-only) -> diff v1 -> v2 -> rollback to v1 (v3) -> history -> close.
+//   -> switch to v1 (read-only) -> diff v1 -> v2 -> rollback to v1 (v3) -> history
+//   -> search (documents added with the CLI: BM25, a category scope; then `dtrag embed` and hybrid)
+//   -> close.
 // A step whose prerequisite failed is skipped (with the reason) instead of failing confusingly.
 // Run with scripts/e2e.sh (it starts Xvfb and tauri-driver and sets the environment).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import {
@@ -49,6 +53,40 @@ const VECTOR_PATH = ["knowledge", "tech", "tech.search", "tech.search.vector", "
 const RENAMED = { key: "tech.db", before: "Databases", after: "Database systems" };
 const PUBLISH_MESSAGE = "Rename Databases to Database systems (e2e)";
 const ROLLBACK_MESSAGE = "Restore version 1 (e2e)";
+
+/** Documents for the search steps, classified under sample categories (`dtrag docs add`). */
+const DOCS = [
+  {
+    id: "pg-indexes",
+    title: "PostgreSQL indexes",
+    text: "PostgreSQL builds a B-tree index by default. An index speeds up queries that filter on a column.",
+    categories: ["tech.db.postgres"],
+  },
+  {
+    id: "pgvector-hnsw",
+    title: "HNSW in pgvector",
+    text: "pgvector adds an HNSW index for approximate nearest neighbour search over embeddings stored in PostgreSQL.",
+    categories: ["tech.db.pgvector"],
+  },
+  {
+    id: "bm25-ranking",
+    title: "BM25 ranking",
+    text: "BM25 ranks documents by term frequency and inverse document frequency. An inverted index lists the postings of each term.",
+    categories: ["tech.search.bm25"],
+  },
+  {
+    id: "support-refunds",
+    title: "Refund requests",
+    text: "Customer support answers refund requests within five days, after looking up past tickets in the index.",
+    categories: ["business.support"],
+  },
+  {
+    id: "graph-colouring",
+    title: "Graph colouring",
+    text: "A graph colouring gives adjacent vertices different colours; the chromatic number is the fewest colours needed.",
+    categories: ["science.math.graphs"],
+  },
+];
 
 /** @type {WebdriverIO.Browser | null} */
 let browser = null;
@@ -516,6 +554,94 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
     await (await browser.$(tid("audit-refresh"))).click();
     await waitFor(browser, async () => (await read()).map((r) => r.action), ["taxonomy.edit"], { what: "the filtered audit rows" });
   });
+
+  /** Document ids of the search results, in order. */
+  function hitDocs() {
+    return inPage(browser, () => [...document.querySelectorAll('[data-testid="search-hit"]')].map((e) => e.getAttribute("data-document")));
+  }
+
+  /** Runs the search in the query box with Enter and waits for the results of `expected` documents. */
+  async function searchInApp(query, expected, what) {
+    await replaceText(browser, tid("search-query"), query);
+    await browser.keys([Key.Enter]);
+    return waitFor(browser, hitDocs, expected, { what });
+  }
+
+  step("search-bm25", "search: BM25 over documents added with the CLI, with highlights, explanations and a category scope", ["start"], async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dtrag-e2e-docs-")), "docs.jsonl");
+    fs.writeFileSync(file, DOCS.map((d) => JSON.stringify(d)).join("\n") + "\n");
+    try {
+      const added = cli("docs", "add", file);
+      assert.equal(added.added, DOCS.length);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+
+    await (await browser.$(tid("tab-search"))).click();
+    await shown(browser, tid("search-panel"));
+    // No embedding model yet: BM25 is the mode, hybrid and vector are disabled with the reason.
+    await waitFor(browser, () => isDisabled(browser, tid("search-mode-hybrid")), true, { what: "hybrid disabled without vectors" });
+    assert.equal(await isDisabled(browser, tid("search-mode-vector")), true);
+    assert.equal(await (await browser.$(tid("search-mode-bm25"))).isSelected(), true);
+    assert.match(await textOf(browser, tid("search-no-vectors")), /run `dtrag embed`/);
+
+    // "/" focuses the query box.
+    await inPage(browser, () => document.activeElement?.blur());
+    await browser.keys(["/"]);
+    await waitFor(browser, () => inPage(browser, () => document.activeElement?.getAttribute("data-testid")), "search-query", { what: "the focus after /" });
+
+    // The same ranking as the CLI's.
+    const expected = cli("search", "index", "--mode", "bm25").hits.map((h) => h.document);
+    assert.equal(expected.length, 4, `four documents mention an index: ${expected}`);
+    await searchInApp("index", expected, "the BM25 results");
+    const first = `${tid("search-hit")}[data-rank="1"]`;
+    const marks = await inPage(browser, (sel) => [...document.querySelectorAll(`${sel} [data-testid="search-hit-text"] mark`)].map((m) => m.textContent), first);
+    assert.ok(marks.length > 0 && marks.every((m) => /^index/i.test(m)), `highlighted: ${JSON.stringify(marks)}`);
+    assert.match(await textOf(browser, `${first} ${tid("search-hit-why")}`), /^BM25 #1 \(score \d+\.\d\d\)$/);
+    assert.match(await textOf(browser, tid("search-timing")), /^total \d/);
+    assert.equal(await countOf(browser, tid("search-model")), 0, "no model in BM25 mode");
+
+    // Limit to Databases (selected in the tree): PostgreSQL and pgvector (under PostgreSQL) remain.
+    await expandPath(browser, ["knowledge", "tech", "tech.db"]);
+    await clickRow(browser, rowSel("tech.db"));
+    await (await browser.$(tid("scope-add-selected"))).click();
+    await shown(browser, `${tid("scope-chip")}[data-key="tech.db"]`);
+    const scoped = cli("search", "index", "--mode", "bm25", "--under", "tech.db").hits.map((h) => h.document);
+    assert.deepEqual([...scoped].sort(), ["pg-indexes", "pgvector-hnsw"]);
+    await searchInApp("index", scoped, "the results limited to Databases");
+    await waitForText(browser, tid("search-scope-size"), /^\d+ chunks in scope$/);
+    // ↓ moves to the next result.
+    await browser.keys([Key.ArrowDown]);
+    await waitFor(browser, async () => (await browser.$(`${tid("search-hit")}[aria-selected="true"]`)).getAttribute("data-rank"), "2", {
+      what: "the active result after ArrowDown",
+    });
+    // × removes the scope again.
+    await (await browser.$(`${tid("scope-chip")}[data-key="tech.db"] ${tid("scope-remove")}`)).click();
+    await gone(browser, tid("scope-chip"));
+  });
+
+  step("search-hybrid", "search: after `dtrag embed`, hybrid search shows both signals", ["search-bm25"], async () => {
+    // The local model embeds the few chunks in a moment (and builds the HNSW index).
+    const embedded = cli("embed");
+    assert.equal(embedded.embed.embedded, DOCS.length);
+    // The models are read again when the view is opened.
+    await (await browser.$(tid("tab-details"))).click();
+    await (await browser.$(tid("tab-search"))).click();
+    await waitFor(browser, () => isDisabled(browser, tid("search-mode-hybrid")), false, { what: "hybrid enabled after embedding" });
+    await waitFor(browser, async () => (await browser.$(tid("search-mode-hybrid"))).isSelected(), true, { what: "hybrid chosen by default" });
+    await gone(browser, tid("search-no-vectors"));
+
+    const expected = cli("search", "index").hits.map((h) => h.document);
+    assert.equal(expected.length, DOCS.length, "vector search reaches every document");
+    await searchInApp("index", expected, "the hybrid results");
+    const why = await inPage(browser, () => [...document.querySelectorAll('[data-testid="search-hit-why"]')].map((e) => e.textContent));
+    const both = /^BM25 #\d+ \(score \d+\.\d\d\) · vector #\d+ \(distance \d\.\d{3}\)$/;
+    assert.ok(both.test(why[0]), `the best hit has both signals: ${why[0]}`);
+    assert.ok(why.some((w) => /^BM25 — not in top 50 · vector #\d+ \(distance \d\.\d{3}\)$/.test(w)), `one hit only by meaning: ${JSON.stringify(why)}`);
+    await waitForText(browser, tid("search-model"), /^all-MiniLM-L6-v2 · (HNSW|exact)$/);
+    assert.match(await textOf(browser, tid("search-timing")), /embed \d/);
+    await screenshot(browser, "search");
+  }, { timeout: 180_000 });
 
   step("close", "closing the window stops the app's embedded database", ["start"], async (t) => {
     const closer = path.join(ROOT, "tests/e2e/lib/wm-close.py");

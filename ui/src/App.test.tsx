@@ -24,6 +24,8 @@ vi.mock("./api", async (importOriginal) => {
     rollback: vi.fn(),
     auditLog: vi.fn(),
     importTaxonomy: vi.fn(),
+    search: vi.fn(),
+    embeddingModels: vi.fn(),
   };
 });
 
@@ -53,6 +55,7 @@ beforeEach(() => {
   m.diffVersions.mockImplementation(async (from, to) => emptyDiff(from, to));
   m.previewEdits.mockImplementation(async (base) => ({ ...SAMPLE_DIFF, from: base, to: base + 1 }));
   m.auditLog.mockResolvedValue([]);
+  m.embeddingModels.mockResolvedValue([]);
 });
 
 function rows() {
@@ -413,5 +416,41 @@ describe("connection and busy state", () => {
     m.children.mockRejectedValue({ kind: "database", message: "connection reset", path: null, keys: null });
     fireEvent.click(within(row("mammal")).getByTestId("tree-toggle"));
     expect((await screen.findByTestId("error-banner")).textContent).toContain("connection reset");
+  });
+});
+
+describe("search", () => {
+  it("limits the search to the category selected in the tree, at the viewed version, and shows errors in the banner", async () => {
+    m.search.mockResolvedValue({
+      mode: "bm25",
+      hits: [],
+      model: null,
+      plan: null,
+      scope_chunks: 0,
+      candidates: 10,
+      timings: { scope_ms: 1, embed_ms: 0, bm25_ms: 1, vector_ms: 0, total_ms: 2 },
+    });
+    await renderLoaded();
+    fireEvent.change(screen.getByTestId("version-select"), { target: { value: "2" } });
+    await waitFor(() => expect(m.roots).toHaveBeenCalledWith(2));
+    fireEvent.click(screen.getByTestId("tab-search"));
+    await waitFor(() => expect(m.embeddingModels).toHaveBeenCalled());
+    expect((screen.getByTestId("scope-add-selected") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(row("animal"));
+    fireEvent.click(screen.getByTestId("scope-add-selected"));
+    expect(screen.getByTestId("scope-chip").textContent).toContain("Animal");
+    const q = screen.getByTestId("search-query");
+    fireEvent.change(q, { target: { value: "cats" } });
+    fireEvent.keyDown(q, { key: "Enter" });
+    await waitFor(() =>
+      expect(m.search).toHaveBeenCalledWith({ query: "cats", mode: "bm25", k: 10, weights: { bm25: 1, vector: 1 }, under: ["animal"], version: 2 }),
+    );
+    expect(await screen.findByTestId("search-empty")).toBeTruthy();
+
+    m.search.mockRejectedValue({ kind: "not_found", message: 'node "animal" does not exist at version 2', path: null, keys: null });
+    fireEvent.keyDown(q, { key: "Enter" });
+    const banner = await screen.findByTestId("error-banner");
+    expect(banner.getAttribute("data-kind")).toBe("not_found");
+    expect(banner.textContent).toContain('node "animal" does not exist at version 2');
   });
 });

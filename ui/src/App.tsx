@@ -8,7 +8,7 @@
  *   tree:         find-input, find-input-hits, find-hit (data-key), tree,
  *                 tree-row (data-key, data-depth, data-row-id, data-change), tree-toggle,
  *                 multi-parent ("⋔ N"), rename-input (F2)
- *   tabs:         tab-details, tab-diff, tab-draft, tab-history, tab-connection
+ *   tabs:         tab-details, tab-search, tab-diff, tab-draft, tab-history, tab-connection
  *   details:      details, details-label, details-key, details-parent, details-paths, remove-parent,
  *                 edit-label, edit-description, edit-alt-labels, parent-find, add-as-parent,
  *                 move-here, merge-into, new-child-key, new-child-label, delete-node
@@ -20,6 +20,15 @@
  *   delete:       confirm-dialog, delete-cascade, confirm-cancel
  *   rollback:     rollback-dialog, rollback-preview, rollback-summary, rollback-message,
  *                 rollback-confirm, rollback-cancel, rollback-time, rollback-error, rollback-close
+ *   search:       search-panel, search-query, search-button, search-busy, search-mode,
+ *                 search-mode-hybrid|bm25|vector, search-weight-bm25, search-weight-vector, search-k,
+ *                 search-no-vectors, search-partial-vectors, search-scope, scope-chip (data-key),
+ *                 scope-remove, scope-add-selected, scope-find, scope-find-hits, search-hint,
+ *                 search-meta, search-count, search-timing, search-model, search-scope-size,
+ *                 search-empty, search-results, search-hit (data-document, data-rank,
+ *                 aria-selected), search-hit-title, search-hit-doc, search-hit-score,
+ *                 search-hit-text (<mark> = matching words), search-hit-category (data-key),
+ *                 search-hit-why
  *   history:      audit-panel, audit-actor, audit-action, audit-limit, audit-refresh, audit-row,
  *                 audit-restore
  *   connection:   connection-panel, connection-kind, connection-state, connection-error, connect-url,
@@ -45,6 +54,7 @@ import { DiffPanel } from "./components/DiffPanel";
 import { DraftPanel } from "./components/DraftPanel";
 import { RollbackDialog } from "./components/RollbackDialog";
 import { AuditView } from "./components/AuditView";
+import { SearchView } from "./components/SearchView";
 import { ConnectionView, PasswordPrompt, stateText } from "./components/ConnectionView";
 import { ImportForm } from "./components/ImportForm";
 import { ErrorBanner } from "./components/ErrorBanner";
@@ -52,9 +62,10 @@ import { Progress } from "./components/Progress";
 import { StatusBar } from "./components/StatusBar";
 import { ConfirmDialog } from "./components/Modal";
 
-type Tab = "details" | "diff" | "draft" | "history" | "connection";
+type Tab = "details" | "search" | "diff" | "draft" | "history" | "connection";
 const TABS: { id: Tab; label: string }[] = [
   { id: "details", label: "Details" },
+  { id: "search", label: "Search" },
   { id: "diff", label: "Diff" },
   { id: "draft", label: "Draft" },
   { id: "history", label: "History" },
@@ -543,6 +554,18 @@ export function App() {
                   onDelete={requestDelete}
                 />
               </div>
+              {visited.has("search") && (
+                <div hidden={tab !== "search"} className="tab-panel">
+                  <SearchView
+                    active={tab === "search" && ready}
+                    version={selected}
+                    selectedKey={detailsKey}
+                    labelOf={labelOf}
+                    onSelectKey={(k) => void reveal(k, false)}
+                    refreshKey={connEpoch}
+                  />
+                </div>
+              )}
               {visited.has("diff") && (
                 <div hidden={tab !== "diff"} className="tab-panel">
                   <DiffPanel versions={versions} selected={selected} head={head} onDiff={setDiffShown} onSelectKey={(k) => void reveal(k)} />

@@ -18,6 +18,11 @@ describe("api", () => {
     expect(invoke).toHaveBeenLastCalledWith("audit_log", { actor: null, action: "taxonomy.", limit: 10 });
     await api.connect({ url: null, password: null, remember: false });
     expect(invoke).toHaveBeenLastCalledWith("connect", { request: { url: null, password: null, remember: false } });
+    const request = { query: "q", mode: "bm25" as const, k: 10, under: ["a"], version: 2, weights: { bm25: 1, vector: 1 } };
+    await api.search(request);
+    expect(invoke).toHaveBeenLastCalledWith("search", { request });
+    await api.embeddingModels();
+    expect(invoke).toHaveBeenLastCalledWith("embedding_models", undefined);
   });
 
   it("rejects with a CommandError whatever the rejection was", async () => {

@@ -9,14 +9,17 @@ import type {
   Diff,
   EditOp,
   FindHit,
+  Model,
   NodeDetails,
   NodeSummary,
   Published,
   RollbackOutcome,
+  SearchRequest,
+  SearchResult,
   Version,
 } from "./bindings";
 
-const KINDS = ["cycle", "conflict", "not_found", "invalid", "bad_input", "database", "connection", "io"];
+const KINDS = ["cycle", "conflict", "not_found", "invalid", "bad_input", "database", "connection", "io", "embedding"];
 
 function stringList(v: unknown): string[] | null {
   return Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : null;
@@ -128,4 +131,19 @@ export function auditLog(actor: string | null, action: string | null, limit: num
 
 export function importTaxonomy(path: string, message: string): Promise<Published> {
   return call("import_taxonomy", { path, message });
+}
+
+/**
+ * A search request: the fields the UI sets; the others (BM25 parameters, RRF constant, model, …)
+ * may be left out and take the library's defaults (SearchRequest is `#[serde(default)]`).
+ */
+export type SearchQuery = Pick<SearchRequest, "query" | "mode" | "k" | "under" | "version" | "weights"> & Partial<SearchRequest>;
+
+export function search(request: SearchQuery): Promise<SearchResult> {
+  return call("search", { request });
+}
+
+/** The registered embedding models with their vector counts (empty: nothing embedded yet). */
+export function embeddingModels(): Promise<Model[]> {
+  return call("embedding_models");
 }

@@ -60,6 +60,131 @@ export type AuditEntry = { id: number, at: string, actor: string, action: string
 
 export type EditOp = { "op": "add", key: string, label: string, alt_labels: Array<string>, description: string, parents: Array<string>, } | { "op": "rename", key: string, label: string, } | { "op": "set_description", key: string, description: string, } | { "op": "set_alt_labels", key: string, alt_labels: Array<string>, } | { "op": "add_parent", key: string, parent: string, } | { "op": "remove_parent", key: string, parent: string, } | { "op": "move", key: string, parents: Array<string>, } | { "op": "delete", key: string, cascade: boolean, } | { "op": "merge", from: string, into: string, };
 
+export type Mode = "hybrid" | "bm25" | "vector";
+
+export type Weights = { bm25: number, vector: number, };
+
+export type Bm25Params = { k1: number, b: number, };
+
+export type SearchRequest = { query: string, mode: Mode, k: number, 
+/**
+ * Category keys: only documents classified under them or their descendants.
+ */
+under: Array<string>, 
+/**
+ * Taxonomy version the scope is read at (default: head).
+ */
+version: number | null, bm25: Bm25Params, weights: Weights, 
+/**
+ * RRF damping constant.
+ */
+rrf_k: number, 
+/**
+ * Brute-force vector scan instead of HNSW (ground truth for recall).
+ */
+exact: boolean, 
+/**
+ * Embedding model name (default: the default model).
+ */
+model: string | null, 
+/**
+ * `hnsw.ef_search` for this query (default: the model's setting).
+ */
+ef_search: number | null, 
+/**
+ * How many candidates each retriever hands to fusion (default: max(4·k, 50)).
+ */
+candidates: number | null, };
+
+export type Fragment = { text: string, hit: boolean, };
+
+export type Bm25Signal = { rank: number, score: number, };
+
+export type VectorSignal = { rank: number, 
+/**
+ * Cosine distance (0 = same direction, 2 = opposite).
+ */
+distance: number, };
+
+export type Hit = { rank: number, chunk_id: number, 
+/**
+ * The document's source id.
+ */
+document: string, title: string, 
+/**
+ * The mode's score: BM25 score, 1 − cosine distance, or the fused RRF score.
+ */
+score: number, text: string, 
+/**
+ * `text` cut into plain and matching pieces, for highlighting.
+ */
+fragments: Array<Fragment>, 
+/**
+ * The document's category keys.
+ */
+categories: Array<string>, 
+/**
+ * Why it is here: its place in the BM25 list, if it was in it.
+ */
+bm25: Bm25Signal | null, 
+/**
+ * Its place in the vector list, if it was in it.
+ */
+vector: VectorSignal | null, };
+
+export type Timings = { scope_ms: number, embed_ms: number, bm25_ms: number, vector_ms: number, total_ms: number, };
+
+export type SearchResult = { mode: Mode, hits: Array<Hit>, 
+/**
+ * The embedding model used (vector and hybrid modes).
+ */
+model: string | null, 
+/**
+ * How the vectors were read (vector and hybrid modes).
+ */
+plan: KnnPlan | null, 
+/**
+ * Chunks in the category scope, when there is one.
+ */
+scope_chunks: number | null, 
+/**
+ * How many candidates each retriever contributed (hybrid: the depth of the lists fused; a
+ * hit absent from a list was not in its top `candidates`).
+ */
+candidates: number, timings: Timings, };
+
+export type Provider = "local" | "openai";
+
+export type HnswSettings = { 
+/**
+ * Graph degree: more links, better recall, bigger index.
+ */
+m: number, 
+/**
+ * Candidate list size while building.
+ */
+ef_construction: number, 
+/**
+ * Candidate list size while searching (`hnsw.ef_search`).
+ */
+ef_search: number, };
+
+export type Model = { id: number, name: string, provider: Provider, dims: number, config: unknown, hnsw: HnswSettings, is_default: boolean, 
+/**
+ * Chunks with a vector from this model.
+ */
+embedded: number, 
+/**
+ * All chunks (so `chunks - embedded` are waiting for the job).
+ */
+chunks: number, 
+/**
+ * Whether the model's HNSW index exists.
+ */
+indexed: boolean, };
+
+export type KnnPlan = "hnsw" | "exact" | "exact_in_scope";
+
 export type ConnectionStatus = { 
 /**
  * `connecting`, `ready`, `needs_password` or `error`.
@@ -90,7 +215,8 @@ remember: boolean, };
 
 export type CommandError = { 
 /**
- * `cycle`, `conflict`, `not_found`, `invalid`, `bad_input`, `database`, `connection`, `io`.
+ * `cycle`, `conflict`, `not_found`, `invalid`, `bad_input`, `database`, `connection`, `io`,
+ * `embedding` (the model or endpoint behind vector search failed).
  */
 kind: string, message: string, 
 /**

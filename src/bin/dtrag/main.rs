@@ -2,6 +2,7 @@
 //! prints the result (text for people, `--json` for scripts). No domain logic lives here.
 
 mod output;
+mod retrieval;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -51,22 +52,14 @@ enum Command {
     /// Documents: ingest, list, show, remove.
     #[command(subcommand)]
     Docs(DocsCommand),
-    /// Okapi BM25 search over document chunks, optionally limited to categories.
-    Search {
-        query: String,
-        /// Only documents classified under these categories (or their descendants).
-        #[arg(long)]
-        under: Vec<String>,
-        /// The taxonomy version the categories are read at (default: the head).
-        #[arg(long)]
-        version: Option<i64>,
-        #[arg(long, default_value_t = 10)]
-        k: i64,
-        #[arg(long, default_value_t = 1.2)]
-        k1: f64,
-        #[arg(long, default_value_t = 0.75)]
-        b: f64,
-    },
+    /// Search document chunks: hybrid (BM25 + vector, fused), BM25 or vector, optionally limited
+    /// to categories.
+    Search(retrieval::SearchArgs),
+    /// Embedding models: list, add, default, remove, index, key.
+    #[command(subcommand)]
+    Models(retrieval::ModelsCommand),
+    /// Embeds the chunks that have no vector yet (a resumable job), then builds the HNSW index.
+    Embed(retrieval::EmbedArgs),
     /// The append-only audit log, newest first.
     Audit {
         #[arg(long)]
@@ -399,13 +392,13 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
                         size: chunk_size,
                         overlap,
                     };
-                    let quiet = out.json;
+                    let mut progress = output::IngestProgress::new(!out.json);
                     let report = dtrag::docs::add(&pool, &inputs, settings, &mut |done, total| {
-                        if !quiet && total >= 1000 && (done % 1000 == 0 || done == total) {
-                            eprintln!("prepared {done}/{total} documents");
-                        }
+                        progress.update(done, total)
                     })
-                    .await?;
+                    .await;
+                    progress.finish();
+                    let report = report?;
                     out.value(&report, || {
                         format!(
                             "{} added, {} replaced, {} unchanged; {} chunks written",
@@ -453,48 +446,9 @@ async fn run(cli: Cli, out: &Out) -> Result<()> {
             }
             Ok(())
         }
-        Command::Search {
-            query,
-            under,
-            version,
-            k,
-            k1,
-            b,
-        } => {
-            let pool = open::open(&target, 2).await?;
-            let mut conn = pool.acquire().await?;
-            let started = std::time::Instant::now();
-            let scope = if under.is_empty() {
-                None
-            } else {
-                Some(dtrag::search::scope_documents(&mut conn, version, &under).await?)
-            };
-            let hits = dtrag::search::bm25(
-                &mut conn,
-                &query,
-                k,
-                scope.as_deref(),
-                dtrag::search::Bm25Params { k1, b },
-            )
-            .await?;
-            let ms = started.elapsed().as_secs_f64() * 1e3;
-            out.value(&serde_json::json!({"hits": hits, "elapsed_ms": ms}), || {
-                let mut s = String::new();
-                for h in &hits {
-                    let snippet: String = h.text.chars().take(120).collect();
-                    s += &format!(
-                        "{:>3}. {:.3}  {} [{}]\n     {}\n",
-                        h.rank,
-                        h.score,
-                        h.title,
-                        h.document,
-                        snippet.replace('\n', " ")
-                    );
-                }
-                s + &format!("{} hits in {ms:.1} ms", hits.len())
-            });
-            Ok(())
-        }
+        Command::Search(args) => retrieval::search(&target, args, out).await,
+        Command::Models(cmd) => retrieval::models(&target, cmd, out).await,
+        Command::Embed(args) => retrieval::embed(&target, args, out).await,
         Command::Demo => {
             let pool = open::open(&target, 2).await?;
             let mut conn = pool.acquire().await?;

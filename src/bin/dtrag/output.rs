@@ -1,6 +1,6 @@
 //! Printing results: plain text for people, JSON (`--json`) for scripts.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use serde::Serialize;
@@ -303,4 +303,90 @@ pub fn write_jsonl(records: &[NodeRecord], path: Option<&Path>) -> anyhow::Resul
     }
     w.flush()?;
     Ok(())
+}
+
+/// Progress of `docs add` on stderr: one line rewritten in place on a terminal
+/// (`ingested 12,000 / 82,115 documents`), a plain line every tenth of the way otherwise. Small
+/// loads and `--json` print nothing.
+pub struct IngestProgress {
+    enabled: bool,
+    terminal: bool,
+    /// Something is on the terminal line (it needs a newline at the end).
+    drawn: bool,
+    /// The last tenth reported on a non-terminal.
+    tenth: usize,
+}
+
+impl IngestProgress {
+    /// Loads smaller than this are quick: no progress.
+    const MIN_DOCUMENTS: usize = 1000;
+
+    pub fn new(enabled: bool) -> Self {
+        IngestProgress {
+            enabled,
+            terminal: std::io::stderr().is_terminal(),
+            drawn: false,
+            tenth: 0,
+        }
+    }
+
+    pub fn update(&mut self, done: usize, total: usize) {
+        if !self.enabled || total < Self::MIN_DOCUMENTS {
+            return;
+        }
+        let line = format!(
+            "ingested {} / {} documents",
+            thousands(done),
+            thousands(total)
+        );
+        let mut err = std::io::stderr().lock();
+        if self.terminal {
+            let _ = write!(err, "\r{line}\x1b[K");
+            let _ = err.flush();
+            self.drawn = true;
+        } else {
+            let tenth = done * 10 / total;
+            if tenth > self.tenth {
+                self.tenth = tenth;
+                let _ = writeln!(err, "{line}");
+            }
+        }
+    }
+
+    /// Ends the terminal line (also after an error, so the message starts on a line of its own).
+    pub fn finish(&mut self) {
+        if self.drawn {
+            let _ = writeln!(std::io::stderr().lock());
+            self.drawn = false;
+        }
+    }
+}
+
+/// `82115` as `82,115`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        for (n, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (82115, "82,115"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(super::thousands(n), s);
+        }
+    }
 }

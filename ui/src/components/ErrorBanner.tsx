@@ -41,6 +41,8 @@ export function errorTitle(kind: string): string {
       return "Connection problem.";
     case "io":
       return "File error.";
+    case "embedding":
+      return "Embedding problem.";
     default:
       return "Error.";
   }

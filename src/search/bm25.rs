@@ -1,0 +1,69 @@
+//! Okapi BM25 computed in PostgreSQL from the postings and statistics the write path keeps
+//! (`bm25_posting`, `bm25_term`, `bm25_corpus`): a query reads only its own terms' postings.
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+
+use super::fuse::Ranked;
+use crate::error::Result;
+
+/// BM25 parameters: term-frequency saturation `k1` and length normalisation `b`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Bm25Params {
+    pub k1: f64,
+    pub b: f64,
+}
+
+impl Default for Bm25Params {
+    fn default() -> Self {
+        Bm25Params { k1: 1.2, b: 0.75 }
+    }
+}
+
+/// The best `k` chunks for `query`, best first: score(D, Q) = Σ_{t ∈ Q} idf(t) · tf(t, D) ·
+/// (k1 + 1) / (tf(t, D) + k1 · (1 − b + b · |D| / avgdl)), idf(t) = ln(1 + (N − df + 0.5) /
+/// (df + 0.5)), with terms and tf from the English text-search configuration. `scope`: only these
+/// chunks.
+pub async fn ranked(
+    conn: &mut PgConnection,
+    query: &str,
+    k: i64,
+    scope: Option<&[i64]>,
+    params: Bm25Params,
+) -> Result<Vec<Ranked>> {
+    let filter = if scope.is_some() {
+        "WHERE p.chunk_id IN (SELECT unnest($5::int8[]))"
+    } else {
+        "WHERE $5::int8[] IS NULL"
+    };
+    let sql = format!(
+        "WITH q AS (SELECT DISTINCT u.lexeme AS term FROM unnest(to_tsvector('english', $1)) AS u),
+         corpus AS (SELECT chunks::float8 AS n, greatest(tokens::float8 / greatest(chunks, 1), 1) AS avgdl
+                    FROM bm25_corpus),
+         idf AS (SELECT t.term, ln(1 + (c.n - t.df + 0.5) / (t.df + 0.5)) AS idf
+                 FROM q JOIN bm25_term t ON t.term = q.term CROSS JOIN corpus c)
+         SELECT p.chunk_id,
+                sum(i.idf * p.tf::float8 * ($3 + 1)
+                    / (p.tf::float8 + $3 * (1 - $4 + $4 * p.len / co.avgdl))) AS score
+         FROM idf i
+         JOIN bm25_posting p ON p.term = i.term
+         CROSS JOIN corpus co
+         {filter}
+         GROUP BY p.chunk_id
+         ORDER BY score DESC, p.chunk_id
+         LIMIT $2"
+    );
+    let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
+        .bind(query)
+        .bind(k)
+        .bind(params.k1)
+        .bind(params.b)
+        .bind(scope)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(chunk_id, value)| Ranked { chunk_id, value })
+        .collect())
+}

@@ -1,0 +1,84 @@
+//! Category scope: the documents (and their chunks) classified under chosen categories or their
+//! descendants at a taxonomy version.
+
+use sqlx::PgConnection;
+
+use crate::error::{Error, Result};
+use crate::taxonomy::read;
+
+/// Node ids of `keys` and all their descendants at `version` (default: head). Unknown keys are an
+/// error: a typo must not silently widen or empty the scope.
+async fn scope_nodes(
+    conn: &mut PgConnection,
+    version: Option<i64>,
+    keys: &[String],
+) -> Result<(i64, bool, Vec<i64>)> {
+    let (v, head) = read::resolve_version(&mut *conn, version).await?;
+    let at_head = v == head;
+    let ids = read::ids_of(&mut *conn, keys).await?;
+    let present = read::snapshot(
+        &mut *conn,
+        v,
+        at_head,
+        &ids.values().copied().collect::<Vec<_>>(),
+    )
+    .await?;
+    if let Some(k) = keys
+        .iter()
+        .find(|k| ids.get(*k).is_none_or(|id| !present.contains_key(id)))
+    {
+        return Err(Error::NoSuchNode {
+            key: k.clone(),
+            version: v,
+        });
+    }
+    Ok((v, at_head, ids.values().copied().collect()))
+}
+
+fn subtree_sql(at_head: bool) -> String {
+    format!(
+        "WITH RECURSIVE sub(id) AS (
+             SELECT unnest($2::int8[])
+             UNION
+             SELECT e.child_id FROM sub JOIN edge e ON e.parent_id = sub.id AND {}
+         )",
+        read::at("e", 1, at_head)
+    )
+}
+
+/// The documents classified under any of `keys` or their descendants at `version`.
+pub async fn scope_documents(
+    conn: &mut PgConnection,
+    version: Option<i64>,
+    keys: &[String],
+) -> Result<Vec<i64>> {
+    let (v, at_head, roots) = scope_nodes(&mut *conn, version, keys).await?;
+    let sql = format!(
+        "{} SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id",
+        subtree_sql(at_head)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(v)
+        .bind(&roots)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// The chunks of the documents in scope: what the retrievers filter on.
+pub async fn scope_chunks(
+    conn: &mut PgConnection,
+    version: Option<i64>,
+    keys: &[String],
+) -> Result<Vec<i64>> {
+    let (v, at_head, roots) = scope_nodes(&mut *conn, version, keys).await?;
+    let sql = format!(
+        "{}, docs AS (SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id)
+         SELECT c.id FROM docs JOIN chunk c ON c.document_id = docs.document_id",
+        subtree_sql(at_head)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(v)
+        .bind(&roots)
+        .fetch_all(conn)
+        .await?)
+}
