@@ -135,6 +135,30 @@ pub struct Hit {
     pub vector: Option<VectorSignal>,
 }
 
+impl Hit {
+    fn new(
+        rank: usize,
+        chunk_id: i64,
+        score: f64,
+        d: present::Details,
+        bm25: Option<Bm25Signal>,
+        vector: Option<VectorSignal>,
+    ) -> Self {
+        Hit {
+            rank,
+            chunk_id,
+            document: d.document,
+            title: d.title,
+            score,
+            text: d.text,
+            fragments: d.fragments,
+            categories: d.categories,
+            bm25,
+            vector,
+        }
+    }
+}
+
 /// Where the time went, in milliseconds.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -299,19 +323,10 @@ pub async fn run(
         .enumerate()
         .filter_map(|(i, &(id, score))| {
             let d = details.remove(&id)?;
-            Some(Hit {
-                rank: i + 1,
-                chunk_id: id,
-                document: d.document,
-                title: d.title,
-                score,
-                text: d.text,
-                fragments: d.fragments,
-                categories: d.categories,
-                bm25: signal(&bm25_list, id).map(|(rank, score)| Bm25Signal { rank, score }),
-                vector: signal(&vec_list, id)
-                    .map(|(rank, distance)| VectorSignal { rank, distance }),
-            })
+            let bm25 = signal(&bm25_list, id).map(|(rank, score)| Bm25Signal { rank, score });
+            let vector =
+                signal(&vec_list, id).map(|(rank, distance)| VectorSignal { rank, distance });
+            Some(Hit::new(i + 1, id, score, d, bm25, vector))
         })
         .collect();
     timings.total_ms = ms(started);
@@ -343,21 +358,11 @@ pub async fn bm25(
         .enumerate()
         .filter_map(|(i, r)| {
             let d = details.remove(&r.chunk_id)?;
-            Some(Hit {
+            let signal = Bm25Signal {
                 rank: i + 1,
-                chunk_id: r.chunk_id,
-                document: d.document,
-                title: d.title,
                 score: r.value,
-                text: d.text,
-                fragments: d.fragments,
-                categories: d.categories,
-                bm25: Some(Bm25Signal {
-                    rank: i + 1,
-                    score: r.value,
-                }),
-                vector: None,
-            })
+            };
+            Some(Hit::new(i + 1, r.chunk_id, r.value, d, Some(signal), None))
         })
         .collect())
 }

@@ -46,22 +46,35 @@ fn subtree_sql(at_head: bool) -> String {
     )
 }
 
+/// Runs `select` (which reads the recursive `sub(id)` of scope nodes) for the subtrees of `keys`.
+async fn in_subtrees(
+    conn: &mut PgConnection,
+    version: Option<i64>,
+    keys: &[String],
+    select: &str,
+) -> Result<Vec<i64>> {
+    let (v, at_head, roots) = scope_nodes(&mut *conn, version, keys).await?;
+    let sql = format!("{} {select}", subtree_sql(at_head));
+    Ok(sqlx::query_scalar(&sql)
+        .bind(v)
+        .bind(&roots)
+        .fetch_all(conn)
+        .await?)
+}
+
 /// The documents classified under any of `keys` or their descendants at `version`.
 pub async fn scope_documents(
     conn: &mut PgConnection,
     version: Option<i64>,
     keys: &[String],
 ) -> Result<Vec<i64>> {
-    let (v, at_head, roots) = scope_nodes(&mut *conn, version, keys).await?;
-    let sql = format!(
-        "{} SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id",
-        subtree_sql(at_head)
-    );
-    Ok(sqlx::query_scalar(&sql)
-        .bind(v)
-        .bind(&roots)
-        .fetch_all(conn)
-        .await?)
+    in_subtrees(
+        conn,
+        version,
+        keys,
+        "SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id",
+    )
+    .await
 }
 
 /// The chunks of the documents in scope: what the retrievers filter on.
@@ -70,15 +83,12 @@ pub async fn scope_chunks(
     version: Option<i64>,
     keys: &[String],
 ) -> Result<Vec<i64>> {
-    let (v, at_head, roots) = scope_nodes(&mut *conn, version, keys).await?;
-    let sql = format!(
-        "{}, docs AS (SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id)
+    in_subtrees(
+        conn,
+        version,
+        keys,
+        ", docs AS (SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id)
          SELECT c.id FROM docs JOIN chunk c ON c.document_id = docs.document_id",
-        subtree_sql(at_head)
-    );
-    Ok(sqlx::query_scalar(&sql)
-        .bind(v)
-        .bind(&roots)
-        .fetch_all(conn)
-        .await?)
+    )
+    .await
 }
