@@ -353,3 +353,15 @@ async fn bad_documents_are_refused_and_nothing_is_written() {
     assert_eq!(inputs[0].title, "Release notes");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_library_connects_with_jit_off() {
+    // JIT compilation added 0.3-0.7 s to millisecond BM25 queries; the library turns it off.
+    let db = common::fresh_db().await;
+    let pool = dtrag::db::connect(&db.url, 1).await.unwrap();
+    let jit: String = sqlx::query_scalar("SHOW jit")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(jit, "off");
+}
