@@ -10,14 +10,7 @@ use dtrag::search::{self, Bm25Params};
 use dtrag::taxonomy::edit::{self, EditOp};
 use dtrag::taxonomy::import;
 
-fn doc(id: &str, text: &str, categories: &[&str]) -> DocInput {
-    DocInput {
-        source_id: id.into(),
-        title: id.to_uppercase(),
-        text: text.into(),
-        categories: categories.iter().map(|c| c.to_string()).collect(),
-    }
-}
+use common::doc;
 
 fn corpus() -> Vec<DocInput> {
     vec![

@@ -14,14 +14,7 @@ use dtrag::embed::{normalize, EmbedError, Embedder, EmbedderSource, ModelInfo};
 use dtrag::search::{self, fuse, vector, Mode, SearchRequest, Weights};
 use dtrag::taxonomy::import;
 
-fn doc(id: &str, text: &str, categories: &[&str]) -> DocInput {
-    DocInput {
-        source_id: id.into(),
-        title: id.to_uppercase(),
-        text: text.into(),
-        categories: categories.iter().map(|c| c.to_string()).collect(),
-    }
-}
+use common::doc;
 
 fn corpus() -> Vec<DocInput> {
     vec![

@@ -505,15 +505,7 @@ async fn insert_vectors(
             .chunks(dims)
             .map(|v| Vector::from(v.to_vec()))
             .collect();
-        sqlx::query(
-            "INSERT INTO chunk_embedding (model_id, chunk_id, embedding)
-             SELECT $1, x.id, x.v FROM unnest($2::int8[], $3::vector[]) AS x(id, v)",
-        )
-        .bind(model.id)
-        .bind(&ids)
-        .bind(&vs)
-        .execute(pool)
-        .await?;
+        store::insert_vectors(pool, model, &ids, &vs).await?;
     }
     Ok(())
 }

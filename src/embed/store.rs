@@ -266,6 +266,28 @@ pub async fn remove(pool: &PgPool, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Stores `vectors[i]` as `model`'s vector of chunk `ids[i]`, in one statement. A chunk removed
+/// meanwhile is skipped (the join); a vector already stored is kept.
+pub async fn insert_vectors(
+    pool: &PgPool,
+    model: &Model,
+    ids: &[i64],
+    vectors: &[Vector],
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO chunk_embedding (model_id, chunk_id, embedding)
+         SELECT $1, x.id, x.v FROM unnest($2::int8[], $3::vector[]) AS x(id, v)
+         JOIN chunk c ON c.id = x.id
+         ON CONFLICT (model_id, chunk_id) DO NOTHING",
+    )
+    .bind(model.id)
+    .bind(ids)
+    .bind(vectors)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// What an embedding job did.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -341,18 +363,7 @@ pub async fn embed_pending(
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let vectors: Vec<Vector> = vectors.into_iter().map(Vector::from).collect();
-        // A chunk removed meanwhile is skipped (the join), a vector written meanwhile kept.
-        sqlx::query(
-            "INSERT INTO chunk_embedding (model_id, chunk_id, embedding)
-             SELECT $1, x.id, x.v FROM unnest($2::int8[], $3::vector[]) AS x(id, v)
-             JOIN chunk c ON c.id = x.id
-             ON CONFLICT (model_id, chunk_id) DO NOTHING",
-        )
-        .bind(model.id)
-        .bind(&ids)
-        .bind(&vectors)
-        .execute(pool)
-        .await?;
+        insert_vectors(pool, model, &ids, &vectors).await?;
         report.embedded += rows.len();
         progress(report.embedded.min(total), total);
     }

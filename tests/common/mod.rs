@@ -176,3 +176,13 @@ pub async fn fingerprint(pool: &PgPool) -> String {
 }
 
 pub const SAMPLE: &str = include_str!("../../data/sample-taxonomy.jsonl");
+
+/// A document to ingest; the title is the id in capitals.
+pub fn doc(id: &str, text: &str, categories: &[&str]) -> dtrag::docs::DocInput {
+    dtrag::docs::DocInput {
+        source_id: id.into(),
+        title: id.to_uppercase(),
+        text: text.into(),
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+    }
+}
