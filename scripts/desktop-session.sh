@@ -65,8 +65,8 @@ desktop_build() {
             (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
         fi
         # The app embeds ui/dist with include_bytes!, so cargo rebuilds it when the UI changed.
-        desktop_log "building the app and the CLI (cargo build -p dtrag-studio -p dtrag)"
-        cargo build --quiet -p dtrag-studio -p dtrag
+        desktop_log "building the app and the CLI (cargo build -p dtrag-studio -p dtrag-cli)"
+        cargo build --quiet -p dtrag-studio -p dtrag-cli
     fi
     local bin
     for bin in "$DTRAG_STUDIO_BIN" "$DTRAG_CLI_BIN"; do

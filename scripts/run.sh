@@ -9,7 +9,7 @@ bash scripts/setup-rust.sh
 bash scripts/setup-ui.sh
 bash scripts/fetch-model.sh
 echo "==> cargo build --release"
-cargo build --release --locked -q -p dtrag -p dtrag-studio
+cargo build --release --locked -q -p dtrag-cli -p dtrag-studio
 if [ "$#" -gt 0 ]; then
     exec target/release/dtrag "$@"
 fi

@@ -31,7 +31,9 @@ echo "==> UI: type check and unit tests"
 echo "==> cargo test"
 cargo test --workspace --locked -- --test-threads "${DTRAG_TEST_THREADS:-4}"
 echo "==> desktop app end to end"
-cargo build --locked -q -p dtrag-studio -p dtrag
+# Same targets and features as the test build above (dev-dependencies included), so nothing is
+# compiled a second time with another feature set for the e2e binaries.
+cargo build --workspace --all-targets --locked -q
 if [ -f scripts/e2e.sh ] && [ -f tests/e2e/package-lock.json ]; then
     DTRAG_E2E_SKIP_BUILD=1 bash scripts/e2e.sh
 else

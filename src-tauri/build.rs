@@ -1,10 +1,13 @@
 fn main() {
     // Only the app's own commands get permissions (allow-<command>); the capability file grants them.
+    // The list must equal src/command_list.rs (its tests check this file, the capability file,
+    // the handler list, ui/src/api.ts and docs/ipc.md against it).
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
             "connection_status",
             "connect",
             "forget_connection",
+            "limits",
             "list_versions",
             "roots",
             "children",

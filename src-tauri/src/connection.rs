@@ -10,16 +10,35 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::CommandError;
+use dtrag_api::{CommandError, ErrorKind};
 
 const KEYRING_SERVICE: &str = "dtrag-studio";
 
+/// Where the app's connection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    Connecting,
+    Ready,
+    /// A saved connection whose password is not in the keyring: the UI asks for it.
+    NeedsPassword,
+    Error,
+}
+
+/// What the app is connected to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionKind {
+    /// The private cluster in the data directory.
+    Embedded,
+    /// A server by URL.
+    Url,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ConnectionStatus {
-    /// `connecting`, `ready`, `needs_password` or `error`.
-    pub state: String,
-    /// `embedded` or `url`.
-    pub kind: String,
+    pub state: ConnectionState,
+    pub kind: ConnectionKind,
     /// The data directory, or the URL without its password.
     pub description: String,
     pub error: Option<String>,
@@ -50,24 +69,49 @@ fn settings_file() -> PathBuf {
         .join("connection.json")
 }
 
-/// The saved URL, if any.
-pub fn saved_url() -> Option<String> {
-    let text = std::fs::read_to_string(settings_file()).ok()?;
-    serde_json::from_str::<Saved>(&text).ok()?.url
+/// The saved URL, if any. A settings file that cannot be read or parsed is an error (shown to
+/// the user), not silently "no saved connection": it may hold the connection they expect.
+pub fn saved_url() -> Result<Option<String>, CommandError> {
+    saved_url_in(&settings_file())
+}
+
+fn saved_url_in(path: &std::path::Path) -> Result<Option<String>, CommandError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(CommandError::new(
+                ErrorKind::Io,
+                format!("{}: {e}", path.display()),
+            ))
+        }
+    };
+    serde_json::from_str::<Saved>(&text)
+        .map(|s| s.url)
+        .map_err(|e| {
+            CommandError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "the saved connection in {} is unreadable ({e}): connect again to replace it",
+                    path.display()
+                ),
+            )
+        })
 }
 
 pub fn save_url(url: Option<&str>) -> Result<(), CommandError> {
     let path = settings_file();
+    let io = |p: &std::path::Path, e: std::io::Error| {
+        CommandError::new(ErrorKind::Io, format!("{}: {e}", p.display()))
+    };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CommandError::new("io", format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     }
     let text = serde_json::to_string_pretty(&Saved {
         url: url.map(str::to_string),
     })
-    .map_err(|e| CommandError::new("io", e.to_string()))?;
-    std::fs::write(&path, text)
-        .map_err(|e| CommandError::new("io", format!("{}: {e}", path.display())))
+    .map_err(|e| CommandError::new(ErrorKind::Internal, e.to_string()))?;
+    std::fs::write(&path, text).map_err(|e| io(&path, e))
 }
 
 /// A URL must not carry its password: the password goes to the keyring or is asked for.
@@ -77,7 +121,7 @@ pub fn check_url(url: &str) -> Result<(), CommandError> {
         .or_else(|| url.strip_prefix("postgresql://"))
         .ok_or_else(|| {
             CommandError::new(
-                "invalid",
+                ErrorKind::InvalidInput,
                 "the URL must start with postgres:// or postgresql://",
             )
         })?;
@@ -85,7 +129,7 @@ pub fn check_url(url: &str) -> Result<(), CommandError> {
     if let Some((userinfo, _)) = authority.rsplit_once('@') {
         if userinfo.contains(':') {
             return Err(CommandError::new(
-                "invalid",
+                ErrorKind::InvalidInput,
                 "put the password in the password field, not in the URL",
             ));
         }
@@ -118,7 +162,7 @@ pub fn store_password(url: &str, password: &str) -> Result<(), CommandError> {
         .and_then(|e| e.set_password(password))
         .map_err(|e| {
             CommandError::new(
-                "connection",
+                ErrorKind::Unavailable,
                 format!("could not store the password in the OS keyring: {e}"),
             )
         })
@@ -140,12 +184,30 @@ mod tests {
         assert!(check_url("postgres://me@db:5432/dtrag").is_ok());
         assert!(check_url("postgresql://db/dtrag?sslmode=require").is_ok());
         let err = check_url("postgres://me:secret@db/dtrag").unwrap_err();
-        assert_eq!(err.kind, "invalid");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert!(err.message.contains("password field"));
         assert!(check_url("mysql://db")
             .unwrap_err()
             .message
             .contains("postgres://"));
+    }
+
+    #[test]
+    fn a_corrupt_settings_file_is_an_error_not_no_connection() {
+        let dir = std::env::temp_dir().join(format!("dtrag-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("connection.json");
+        assert_eq!(saved_url_in(&file).expect("missing is fine"), None);
+        std::fs::write(&file, "{\"url\": \"postgres://db/x\"}").expect("write");
+        assert_eq!(
+            saved_url_in(&file).expect("readable"),
+            Some("postgres://db/x".to_string())
+        );
+        std::fs::write(&file, "{not json").expect("write");
+        let err = saved_url_in(&file).expect_err("corrupt");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert!(err.message.contains("unreadable"), "{}", err.message);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -1,43 +1,30 @@
 //! DT-RAG Studio's desktop shell: a Tauri 2 window hosting the web UI (`ui/`), whose commands only
-//! translate between IPC and the `dtrag` library.
+//! make one `dtrag-api` call each.
 
 pub mod bindings;
+pub mod command_list;
 mod commands;
 pub mod connection;
-pub mod error;
 mod logging;
 pub mod state;
 
-use std::path::PathBuf;
-
 use tauri::Manager;
 
+use dtrag_api::Config;
 use state::AppState;
 
-/// The app's data directory: `DTRAG_DATA_DIR`, else the embedded database's default.
-fn data_dir() -> PathBuf {
-    std::env::var("DTRAG_DATA_DIR")
-        .ok()
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(dtrag::db::embedded::default_data_dir)
-}
-
-fn author() -> String {
-    ["DTRAG_AUTHOR", "USER", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "desktop".into())
-}
-
 pub fn run() {
-    let data_dir = data_dir();
-    let _ = std::fs::create_dir_all(&data_dir);
-    let _log_guard = logging::init(&data_dir.join("logs"));
-    tracing::info!(data_dir = %data_dir.display(), "starting DT-RAG Studio");
+    // The edge: the environment is read here, once, into the API's configuration.
+    let exe = std::env::current_exe().ok();
+    let config = Config::from_environment(|k| std::env::var(k).ok(), exe.as_deref());
+    let start_url = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let _log_guard = logging::init(&config.data_dir.join("logs"));
+    tracing::info!(data_dir = %config.data_dir.display(), models_dir = %config.models_dir.display(), "starting DT-RAG Studio");
 
     let app = tauri::Builder::default()
-        .manage(AppState::new(data_dir, author()))
+        .manage(AppState::new(config, start_url))
         .setup(|app| {
             // Open the database in the background: the window paints at once and shows progress.
             let handle = app.handle().clone();
@@ -50,6 +37,7 @@ pub fn run() {
             commands::connection_status,
             commands::connect,
             commands::forget_connection,
+            commands::limits,
             commands::list_versions,
             commands::roots,
             commands::children,

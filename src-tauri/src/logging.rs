@@ -12,15 +12,21 @@ use tracing_subscriber::EnvFilter;
 
 /// Starts logging; keep the guard alive for the life of the app (it flushes on drop).
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
-    let filter = EnvFilter::try_from_env("DTRAG_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // sqlx's "slow statement" notices are left out: a bulk import is slow on purpose.
+    let filter = EnvFilter::try_from_env("DTRAG_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx::query=error"));
     // The appender prunes old files by listing the directory: it must exist before the first line.
-    let _ = std::fs::create_dir_all(log_dir);
-    let appender = Builder::new()
-        .rotation(Rotation::DAILY)
-        .max_log_files(7)
-        .filename_prefix("dtrag-studio")
-        .filename_suffix("log")
-        .build(log_dir);
+    let appender = std::fs::create_dir_all(log_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            Builder::new()
+                .rotation(Rotation::DAILY)
+                .max_log_files(7)
+                .filename_prefix("dtrag-studio")
+                .filename_suffix("log")
+                .build(log_dir)
+                .map_err(|e| e.to_string())
+        });
     let (file_layer, guard) = match appender {
         Ok(a) => {
             let (writer, guard) = tracing_appender::non_blocking(a);

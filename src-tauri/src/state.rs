@@ -1,83 +1,79 @@
-//! The app's connection state: which database, its pool once open, and the status the UI shows.
+//! The app's connection state: which database, its API handle once open, and the status the UI
+//! shows.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use dtrag::db::open::{self, Target};
-use dtrag::embed::registry::Embedders;
-use dtrag::taxonomy::PublishMeta;
-use sqlx::PgPool;
+use dtrag_api::{database, CommandError, Config, ErrorKind, Handle};
 use tokio::sync::RwLock;
 
-use crate::connection::{self, ConnectionStatus};
-use crate::error::CommandError;
-
-/// Opens the pool; for the embedded database, loads the sample taxonomy on first start so there is
-/// something to see.
-async fn open_target(target: Target, sample: Option<PublishMeta>) -> Result<PgPool, dtrag::Error> {
-    let pool = open::open(&target, 16).await?;
-    if let Some(meta) = sample {
-        dtrag::taxonomy::import::import_sample_if_new(&pool, &meta).await?;
-    }
-    Ok(pool)
-}
+use crate::connection::{self, ConnectRequest, ConnectionKind, ConnectionState, ConnectionStatus};
 
 /// How long a command waits for a connection that is still being opened (first start of the
-/// embedded cluster runs initdb).
+/// embedded cluster runs initdb and loads the samples).
 const CONNECT_WAIT: Duration = Duration::from_secs(120);
+
+/// Connections the app keeps open: tree expansion, details and search run side by side.
+const POOL_SIZE: u32 = 16;
 
 pub struct AppState {
     conn: RwLock<Conn>,
-    pub data_dir: PathBuf,
-    pub author: String,
-    /// Embedders for search, kept for the app's run: the local model loads on the first vector
-    /// or hybrid search, not on every one.
-    pub embedders: Embedders,
+    pub config: Config,
+    /// `DATABASE_URL` given at start: a session override, never saved.
+    start_url: Option<String>,
 }
 
 struct Conn {
-    pool: Option<PgPool>,
+    handle: Option<Handle>,
     status: ConnectionStatus,
 }
 
-fn status(
-    author: &str,
-    state: &str,
-    kind: &str,
-    description: String,
-    error: Option<String>,
-) -> ConnectionStatus {
-    let (keyring_available, keyring_message) = connection::keyring_status();
-    ConnectionStatus {
-        state: state.into(),
-        kind: kind.into(),
-        description,
-        error,
-        keyring_available,
-        keyring_message,
-        author: author.to_string(),
-    }
-}
-
 impl AppState {
-    pub fn new(data_dir: PathBuf, author: String) -> Self {
-        let description = data_dir.display().to_string();
+    pub fn new(config: Config, start_url: Option<String>) -> Self {
+        let description = config.data_dir.display().to_string();
+        let status = Self::make_status(
+            &config,
+            ConnectionState::Connecting,
+            ConnectionKind::Embedded,
+            description,
+            None,
+        );
         AppState {
             conn: RwLock::new(Conn {
-                pool: None,
-                status: status(&author, "connecting", "embedded", description, None),
+                handle: None,
+                status,
             }),
-            data_dir,
-            author,
-            embedders: Embedders::new(),
+            config,
+            start_url,
         }
     }
 
-    pub fn meta(&self, message: &str) -> PublishMeta {
-        PublishMeta {
-            author: self.author.clone(),
-            message: message.to_string(),
+    fn make_status(
+        config: &Config,
+        state: ConnectionState,
+        kind: ConnectionKind,
+        description: String,
+        error: Option<String>,
+    ) -> ConnectionStatus {
+        let (keyring_available, keyring_message) = connection::keyring_status();
+        ConnectionStatus {
+            state,
+            kind,
+            description,
+            error,
+            keyring_available,
+            keyring_message,
+            author: config.author.clone(),
         }
+    }
+
+    fn status_of(
+        &self,
+        state: ConnectionState,
+        kind: ConnectionKind,
+        description: String,
+        error: Option<String>,
+    ) -> ConnectionStatus {
+        Self::make_status(&self.config, state, kind, description, error)
     }
 
     pub async fn status(&self) -> ConnectionStatus {
@@ -86,97 +82,129 @@ impl AppState {
 
     /// The target at start: `DATABASE_URL`, else the saved connection, else the embedded database.
     pub async fn connect_at_start(&self) {
-        if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        if let Some(url) = self.start_url.clone() {
             self.connect_to(Some(url), None).await;
             return;
         }
         match connection::saved_url() {
-            Some(url) => match connection::keyring_password(&url) {
+            Ok(Some(url)) => match connection::keyring_password(&url) {
                 Some(password) => {
                     self.connect_to(Some(url), Some(password)).await;
                 }
                 None => {
                     let mut c = self.conn.write().await;
-                    c.pool = None;
-                    c.status = status(&self.author, "needs_password", "url", url, None);
+                    c.handle = None;
+                    c.status = self.status_of(
+                        ConnectionState::NeedsPassword,
+                        ConnectionKind::Url,
+                        url,
+                        None,
+                    );
                 }
             },
-            None => {
+            Ok(None) => {
                 self.connect_to(None, None).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e.message, "the saved connection is unreadable");
+                let mut c = self.conn.write().await;
+                c.status = self.status_of(
+                    ConnectionState::Error,
+                    ConnectionKind::Url,
+                    String::new(),
+                    Some(e.message),
+                );
             }
         }
     }
 
+    /// The `connect` command: checks the URL, connects, and saves the connection when asked
+    /// (and it worked).
+    pub async fn connect(&self, request: ConnectRequest) -> Result<ConnectionStatus, CommandError> {
+        let url = request.url.filter(|u| !u.trim().is_empty());
+        if let Some(u) = &url {
+            connection::check_url(u)?;
+        }
+        let status = self.connect_to(url.clone(), request.password.clone()).await;
+        if status.state == ConnectionState::Ready && request.remember {
+            connection::save_url(url.as_deref())?;
+            if let (Some(u), Some(p)) = (&url, &request.password) {
+                connection::store_password(u, p)?;
+            }
+        }
+        Ok(status)
+    }
+
+    /// The `forget_connection` command: drops the saved URL and its password, back to embedded.
+    pub async fn forget(&self) -> Result<ConnectionStatus, CommandError> {
+        if let Ok(Some(url)) = connection::saved_url() {
+            connection::forget_password(&url);
+        }
+        connection::save_url(None)?;
+        Ok(self.connect_to(None, None).await)
+    }
+
     /// Opens `url` (or the embedded database) and swaps it in. On failure the status carries the
-    /// error and the previous pool is closed.
+    /// error and the previous handle is closed.
     pub async fn connect_to(
         &self,
         url: Option<String>,
         password: Option<String>,
     ) -> ConnectionStatus {
-        let (kind, description, target) = match &url {
-            Some(u) => (
-                "url",
-                u.clone(),
-                Target::Url {
-                    url: u.clone(),
-                    password: password.clone(),
-                },
-            ),
+        let (kind, description) = match &url {
+            Some(u) => (ConnectionKind::Url, u.clone()),
             None => (
-                "embedded",
-                self.data_dir.display().to_string(),
-                Target::Embedded(self.data_dir.clone()),
+                ConnectionKind::Embedded,
+                self.config.data_dir.display().to_string(),
             ),
         };
+        let target = database::target(url, password, &self.config);
         {
             let mut c = self.conn.write().await;
-            if let Some(old) = c.pool.take() {
-                old.close().await;
+            if let Some(old) = c.handle.take() {
+                // Not the embedded cluster: it may be what we connect to next.
+                let _ = old.close(false).await;
             }
-            c.status = status(&self.author, "connecting", kind, description.clone(), None);
+            c.status = self.status_of(ConnectionState::Connecting, kind, description.clone(), None);
         }
-        let sample = url.is_none().then(|| self.meta("sample taxonomy"));
-        let opened = open_target(target, sample).await;
+        let opened = Handle::open(&target, self.config.clone(), POOL_SIZE).await;
         let mut c = self.conn.write().await;
         match opened {
-            Ok(pool) => {
-                tracing::info!(kind, %description, "connected");
-                c.pool = Some(pool);
-                c.status = status(&self.author, "ready", kind, description, None);
+            Ok((handle, sample)) => {
+                if let Some(s) = sample {
+                    tracing::info!(documents = s.documents, embedded = s.embedded, notice = ?s.notice, "new database: samples loaded");
+                }
+                tracing::info!(?kind, %description, "connected");
+                c.handle = Some(handle);
+                c.status = self.status_of(ConnectionState::Ready, kind, description, None);
             }
             Err(e) => {
-                tracing::error!(kind, %description, error = %e, "connection failed");
-                c.status = status(
-                    &self.author,
-                    "error",
-                    kind,
-                    description,
-                    Some(e.to_string()),
-                );
+                let message = dtrag_api::error_message(&e);
+                tracing::error!(?kind, %description, error = %message, "connection failed");
+                c.status = self.status_of(ConnectionState::Error, kind, description, Some(message));
             }
         }
         c.status.clone()
     }
 
-    /// The open pool, waiting while a connection is being opened.
-    pub async fn pool(&self) -> Result<PgPool, CommandError> {
+    /// The open handle, waiting while a connection is being opened.
+    pub async fn handle(&self) -> Result<Handle, CommandError> {
         let started = std::time::Instant::now();
         loop {
             {
                 let c = self.conn.read().await;
-                match (c.status.state.as_str(), &c.pool) {
-                    ("ready", Some(pool)) => return Ok(pool.clone()),
-                    ("connecting", _) if started.elapsed() < CONNECT_WAIT => {}
-                    ("needs_password", _) => {
+                match (c.status.state, &c.handle) {
+                    (ConnectionState::Ready, Some(h)) => return Ok(h.clone()),
+                    (ConnectionState::Connecting, _) if started.elapsed() < CONNECT_WAIT => {}
+                    (ConnectionState::NeedsPassword, _) => {
                         return Err(CommandError::new(
-                            "connection",
+                            ErrorKind::Unauthorized,
                             "the saved connection needs its password",
                         ))
                     }
                     (_, _) => {
                         return Err(CommandError::new(
-                            "connection",
+                            ErrorKind::Unavailable,
                             c.status
                                 .error
                                 .clone()
@@ -189,17 +217,16 @@ impl AppState {
         }
     }
 
-    /// Stops the embedded cluster when that is what we use (on app exit).
+    /// Closes the handle and stops the embedded cluster when that is what we use (on app exit).
     pub async fn shutdown(&self) {
         let mut c = self.conn.write().await;
-        if let Some(pool) = c.pool.take() {
-            pool.close().await;
-        }
-        if c.status.kind == "embedded" {
-            if let Err(e) = dtrag::db::embedded::EmbeddedCluster::new(&self.data_dir)
-                .stop()
-                .await
-            {
+        let embedded = c.status.kind == ConnectionKind::Embedded;
+        if let Some(h) = c.handle.take() {
+            if let Err(e) = h.close(embedded).await {
+                tracing::warn!(error = %e, "stopping the embedded database");
+            }
+        } else if embedded {
+            if let Err(e) = database::stop(&self.config).await {
                 tracing::warn!(error = %e, "stopping the embedded database");
             }
         }

@@ -364,12 +364,13 @@ describe("connection and busy state", () => {
   });
 
   it("shows a refused import in the error banner", async () => {
-    m.importTaxonomy.mockRejectedValue({ kind: "bad_input", message: "wn.jsonl:3: malformed node", path: null, keys: null });
+    m.importTaxonomy.mockRejectedValue({ kind: "invalid_input", message: "wn.jsonl:3: malformed node", path: null, keys: null });
     await renderLoaded();
     fireEvent.click(screen.getByTestId("tab-connection"));
     fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/data/wn.jsonl" } });
     fireEvent.click(screen.getByTestId("import-button"));
     await waitFor(() => expect(screen.getByTestId("error-banner").textContent).toContain("wn.jsonl:3: malformed node"));
+    expect(screen.getByTestId("error-banner").getAttribute("data-kind")).toBe("invalid_input");
     expect(screen.queryByTestId("import-result")).toBeNull();
   });
 
@@ -413,9 +414,10 @@ describe("connection and busy state", () => {
     await act(async () => finish(CHILDREN.animal));
     await waitFor(() => expect(screen.queryByTestId("progress")).toBeNull());
 
-    m.children.mockRejectedValue({ kind: "database", message: "connection reset", path: null, keys: null });
+    m.children.mockRejectedValue({ kind: "unavailable", message: "connection reset", path: null, keys: null });
     fireEvent.click(within(row("mammal")).getByTestId("tree-toggle"));
     expect((await screen.findByTestId("error-banner")).textContent).toContain("connection reset");
+    expect(screen.getByTestId("error-banner").getAttribute("data-kind")).toBe("unavailable");
   });
 });
 
@@ -428,6 +430,7 @@ describe("search", () => {
       plan: null,
       scope_chunks: 0,
       candidates: 10,
+      notice: null,
       timings: { scope_ms: 1, embed_ms: 0, bm25_ms: 1, vector_ms: 0, total_ms: 2 },
     });
     await renderLoaded();

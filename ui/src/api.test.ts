@@ -10,12 +10,14 @@ describe("api", () => {
     invoke.mockReset();
   });
 
-  it("passes camelCase arguments to the command", async () => {
+  it("passes each command one typed request", async () => {
     invoke.mockResolvedValue({ version: 4 });
     await api.publishEdits(3, [{ op: "rename", key: "a", label: "A" }], "msg");
-    expect(invoke).toHaveBeenCalledWith("publish_edits", { base: 3, ops: [{ op: "rename", key: "a", label: "A" }], message: "msg" });
+    expect(invoke).toHaveBeenCalledWith("publish_edits", { request: { base: 3, ops: [{ op: "rename", key: "a", label: "A" }], message: "msg" } });
+    await api.children(2, "tech");
+    expect(invoke).toHaveBeenLastCalledWith("children", { request: { version: 2, key: "tech" } });
     await api.auditLog(null, "taxonomy.", 10);
-    expect(invoke).toHaveBeenLastCalledWith("audit_log", { actor: null, action: "taxonomy.", limit: 10 });
+    expect(invoke).toHaveBeenLastCalledWith("audit_log", { request: { actor: null, action: "taxonomy.", limit: 10 } });
     await api.connect({ url: null, password: null, remember: false });
     expect(invoke).toHaveBeenLastCalledWith("connect", { request: { url: null, password: null, remember: false } });
     const request = { query: "q", mode: "bm25" as const, k: 10, under: ["a"], version: 2, weights: { bm25: 1, vector: 1 } };
@@ -34,13 +36,34 @@ describe("api", () => {
     invoke.mockImplementation(async () => {
       throw new Error("Command roots not found");
     });
-    expect(await settle(api.roots(1))).toEqual({ kind: "ipc", message: "Command roots not found", path: null, keys: null });
+    expect(await settle(api.roots(1))).toEqual({ kind: "internal", message: "Command roots not found", path: null, keys: null });
   });
 
   it("normalises errors", () => {
-    expect(api.toCommandError(new Error("boom"))).toMatchObject({ kind: "ipc", message: "boom" });
-    expect(api.toCommandError({ message: "m" })).toEqual({ kind: "unknown", message: "m", path: null, keys: null });
+    expect(api.toCommandError(new Error("boom"))).toMatchObject({ kind: "internal", message: "boom" });
+    expect(api.toCommandError({ message: "m" })).toEqual({ kind: "internal", message: "m", path: null, keys: null });
     expect(api.toCommandError({ kind: "conflict", message: "c", keys: ["x"] }).keys).toEqual(["x"]);
     expect(api.toCommandError(42).message).toContain("42");
+  });
+
+  it("keeps every known kind and maps an unknown one (an older or newer backend) to internal", () => {
+    for (const kind of api.ERROR_KINDS) {
+      expect(api.toCommandError({ kind, message: "m" }).kind).toBe(kind);
+      expect(api.isKnownKind(kind)).toBe(true);
+    }
+    expect(new Set(api.ERROR_KINDS).size).toBe(10);
+    for (const old of ["invalid", "bad_input", "database", "connection", "ipc", "unknown", "toString", ""]) {
+      expect(api.toCommandError({ kind: old, message: "m", path: ["a"], keys: null })).toEqual({
+        kind: "internal",
+        message: "m",
+        path: ["a"],
+        keys: null,
+      });
+      expect(api.isKnownKind(old)).toBe(false);
+    }
+    expect(api.toCommandError({ kind: 7, message: "m" }).kind).toBe("internal");
+    expect(api.toCommandError("Command x not found")).toEqual({ kind: "internal", message: "Command x not found", path: null, keys: null });
+    expect(api.isCommandError({ kind: "busy", message: "m" })).toBe(true);
+    expect(api.isCommandError({ kind: "database", message: "m" })).toBe(false);
   });
 });

@@ -3,35 +3,68 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AuditEntry,
+  AuditRequest,
   CommandError,
+  CommandName,
   ConnectRequest,
   ConnectionStatus,
   Diff,
+  DiffRequest,
   EditOp,
+  EditRequest,
+  ErrorKind,
   FindHit,
+  FindRequest,
+  ImportRequest,
+  Limits,
   Model,
   NodeDetails,
+  NodeRequest,
   NodeSummary,
   Published,
   RollbackOutcome,
+  RollbackRequest,
   SearchRequest,
   SearchResult,
   Version,
+  VersionRequest,
 } from "./bindings";
 
-const KINDS = ["cycle", "conflict", "not_found", "invalid", "bad_input", "database", "connection", "io", "embedding"];
+/**
+ * Every ErrorKind, each once. A Record so that a kind added to (or renamed in) the Rust enum, and so
+ * in bindings.ts, is a compile error here until it is listed.
+ */
+const KIND_SET: Record<ErrorKind, true> = {
+  not_found: true,
+  invalid_input: true,
+  cycle: true,
+  conflict: true,
+  busy: true,
+  unavailable: true,
+  unauthorized: true,
+  embedding: true,
+  io: true,
+  internal: true,
+};
+
+/** All error kinds the backend sends (docs/ipc.md). */
+export const ERROR_KINDS: readonly ErrorKind[] = Object.freeze(Object.keys(KIND_SET) as ErrorKind[]);
 
 function stringList(v: unknown): string[] | null {
   return Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : null;
 }
 
-/** Any rejection (a CommandError from Rust, a JS Error, a string from Tauri itself) as a CommandError. */
+/**
+ * Any rejection (a CommandError from Rust, a JS Error, a string from Tauri itself) as a CommandError.
+ * A kind this UI does not know (an older or newer backend) becomes "internal"; a failure of `invoke`
+ * itself (an unknown command, a serialisation error) is "internal" too.
+ */
 export function toCommandError(e: unknown): CommandError {
   if (e && typeof e === "object" && !(e instanceof Error)) {
     const o = e as Record<string, unknown>;
     if (typeof o.message === "string") {
       return {
-        kind: typeof o.kind === "string" ? o.kind : "unknown",
+        kind: typeof o.kind === "string" && isKnownKind(o.kind) ? o.kind : "internal",
         message: o.message,
         path: stringList(o.path),
         keys: stringList(o.keys),
@@ -39,10 +72,10 @@ export function toCommandError(e: unknown): CommandError {
     }
   }
   if (e instanceof Error) {
-    return { kind: "ipc", message: e.message || String(e), path: null, keys: null };
+    return { kind: "internal", message: e.message || String(e), path: null, keys: null };
   }
   if (typeof e === "string") {
-    return { kind: "ipc", message: e, path: null, keys: null };
+    return { kind: "internal", message: e, path: null, keys: null };
   }
   let text: string;
   try {
@@ -50,20 +83,20 @@ export function toCommandError(e: unknown): CommandError {
   } catch {
     text = String(e);
   }
-  return { kind: "ipc", message: `unexpected error: ${text}`, path: null, keys: null };
+  return { kind: "internal", message: `unexpected error: ${text}`, path: null, keys: null };
 }
 
 export function isCommandError(e: unknown): e is CommandError {
-  return !!e && typeof e === "object" && typeof (e as CommandError).kind === "string" &&
+  return !!e && typeof e === "object" && typeof (e as CommandError).kind === "string" && isKnownKind((e as CommandError).kind) &&
     typeof (e as CommandError).message === "string";
 }
 
-/** A known kind from docs/ipc.md (others come from Tauri itself, e.g. an unknown command). */
-export function isKnownKind(kind: string): boolean {
-  return KINDS.includes(kind);
+/** A known kind from docs/ipc.md (others come from an older or newer backend). */
+export function isKnownKind(kind: string): kind is ErrorKind {
+  return Object.prototype.hasOwnProperty.call(KIND_SET, kind);
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -83,54 +116,70 @@ export function forgetConnection(): Promise<ConnectionStatus> {
   return call("forget_connection");
 }
 
+/** The library's limits (k, hits, query length), for the inputs to respect. */
+export function limits(): Promise<Limits> {
+  return call("limits");
+}
+
 /** All versions, ascending. */
 export function listVersions(): Promise<Version[]> {
   return call("list_versions");
 }
 
 export function roots(version: number): Promise<NodeSummary[]> {
-  return call("roots", { version });
+  const request: VersionRequest = { version };
+  return call("roots", { request });
 }
 
 export function children(version: number, key: string): Promise<NodeSummary[]> {
-  return call("children", { version, key });
+  const request: NodeRequest = { version, key };
+  return call("children", { request });
 }
 
 export function nodeDetails(version: number, key: string): Promise<NodeDetails> {
-  return call("node_details", { version, key });
+  const request: NodeRequest = { version, key };
+  return call("node_details", { request });
 }
 
 export function findNodes(version: number, text: string, limit: number): Promise<FindHit[]> {
-  return call("find_nodes", { version, text, limit });
+  const request: FindRequest = { version, text, limit };
+  return call("find_nodes", { request });
 }
 
 export function diffVersions(from: number, to: number): Promise<Diff> {
-  return call("diff_versions", { from, to });
+  const request: DiffRequest = { from, to };
+  return call("diff_versions", { request });
 }
 
 export function previewEdits(base: number, ops: EditOp[]): Promise<Diff> {
-  return call("preview_edits", { base, ops });
+  const request: EditRequest = { base, ops, message: null };
+  return call("preview_edits", { request });
 }
 
 export function publishEdits(base: number, ops: EditOp[], message: string): Promise<Published> {
-  return call("publish_edits", { base, ops, message });
+  const request: EditRequest = { base, ops, message };
+  return call("publish_edits", { request });
 }
 
 export function previewRollback(to: number): Promise<RollbackOutcome> {
-  return call("preview_rollback", { to });
+  const request: RollbackRequest = { to, message: null };
+  return call("preview_rollback", { request });
 }
 
 export function rollback(to: number, message: string): Promise<RollbackOutcome> {
-  return call("rollback", { to, message });
+  const request: RollbackRequest = { to, message };
+  return call("rollback", { request });
 }
 
 /** Newest first. */
 export function auditLog(actor: string | null, action: string | null, limit: number): Promise<AuditEntry[]> {
-  return call("audit_log", { actor, action, limit });
+  const request: AuditRequest = { actor, action, limit };
+  return call("audit_log", { request });
 }
 
 export function importTaxonomy(path: string, message: string): Promise<Published> {
-  return call("import_taxonomy", { path, message });
+  const request: ImportRequest = { path, message };
+  return call("import_taxonomy", { request });
 }
 
 /**

@@ -151,7 +151,12 @@ scope_chunks: number | null,
  * How many candidates each retriever contributed (hybrid: the depth of the lists fused; a
  * hit absent from a list was not in its top `candidates`).
  */
-candidates: number, timings: Timings, };
+candidates: number, 
+/**
+ * Said when the search was not what was asked, and why (a vector or hybrid search that
+ * ran as BM25 because there are no vectors yet).
+ */
+notice: string | null, timings: Timings, };
 
 export type Provider = "local" | "openai";
 
@@ -185,15 +190,41 @@ indexed: boolean, };
 
 export type KnnPlan = "hnsw" | "exact" | "exact_in_scope";
 
-export type ConnectionStatus = { 
+export type VersionRequest = { version: number | null, };
+
+export type NodeRequest = { version: number | null, key: string, };
+
+export type FindRequest = { version: number | null, text: string, limit: number | null, };
+
+export type DiffRequest = { from: number, to: number, };
+
+export type EditRequest = { base: number | null, ops: Array<EditOp>, 
 /**
- * `connecting`, `ready`, `needs_password` or `error`.
+ * What the change is for (default: a description of the operations).
  */
-state: string, 
+message: string | null, };
+
+export type RollbackRequest = { to: number, message: string | null, };
+
+export type ImportRequest = { path: string, message: string | null, };
+
+export type AuditRequest = { 
 /**
- * `embedded` or `url`.
+ * Only this actor's entries (empty: everyone's).
  */
-kind: string, 
+actor: string | null, 
+/**
+ * Only actions starting with this, e.g. `taxonomy.rollback` (empty: all).
+ */
+action: string | null, limit: number | null, };
+
+export type Limits = { search_k_max: number, search_k_default: number, search_candidates_max: number, query_bytes_max: number, find_limit_max: number, audit_limit_max: number, hnsw_ef_search_max: number, };
+
+export type ConnectionState = "connecting" | "ready" | "needs_password" | "error";
+
+export type ConnectionKind = "embedded" | "url";
+
+export type ConnectionStatus = { state: ConnectionState, kind: ConnectionKind, 
 /**
  * The data directory, or the URL without its password.
  */
@@ -213,12 +244,9 @@ url: string | null, password: string | null,
  */
 remember: boolean, };
 
-export type CommandError = { 
-/**
- * `cycle`, `conflict`, `not_found`, `invalid`, `bad_input`, `database`, `connection`, `io`,
- * `embedding` (the model or endpoint behind vector search failed).
- */
-kind: string, message: string, 
+export type ErrorKind = "not_found" | "invalid_input" | "cycle" | "conflict" | "busy" | "unavailable" | "unauthorized" | "embedding" | "io" | "internal";
+
+export type CommandError = { kind: ErrorKind, message: string, 
 /**
  * For `cycle`: the cycle, child -> parent -> … -> child.
  */
@@ -227,3 +255,5 @@ path: Array<string> | null,
  * For `conflict`: the nodes changed since the draft's base.
  */
 keys: Array<string> | null, };
+
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "limits" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models";

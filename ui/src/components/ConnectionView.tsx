@@ -16,8 +16,10 @@ export function stateText(s: ConnectionStatus | null): string {
       return "needs the password";
     case "error":
       return "error";
-    default:
-      return s.state;
+    default: {
+      const unexpected: never = s.state;
+      return String(unexpected);
+    }
   }
 }
 

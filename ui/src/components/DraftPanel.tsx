@@ -18,7 +18,7 @@ export type DraftPanelProps = {
   onDiscard(): void;
   onPublish(): void;
   onRebase(): void;
-  /** The last publish failure (conflict / cycle / invalid), shown with the draft. */
+  /** The last publish failure that belongs to the draft (conflict / cycle / invalid input / not found). */
   failure: CommandError | null;
   onPreview(diff: Diff | null): void;
   onSelectKey(key: string): void;
@@ -93,26 +93,14 @@ export function DraftPanel(p: DraftPanelProps) {
           <p>
             <b>Not published:</b> {p.failure.message}
           </p>
-          {p.failure.kind === "cycle" && p.failure.path && (
-            <p data-testid="cycle-path">Cycle: {p.failure.path.join(" → ")}</p>
-          )}
-          {p.failure.kind === "conflict" && (
-            <>
-              <p>These nodes were changed since v{draft.base}:</p>
-              <ul className="plain" data-testid="conflict-keys">
-                {(p.failure.keys ?? []).map((k) => (
-                  <li key={k}>
-                    <button type="button" className="link" onClick={() => p.onSelectKey(k)}>
-                      {p.labelOf(k)} <span className="key">{k}</span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              <button type="button" data-testid="rebase-button" onClick={p.onRebase}>
-                Rebase onto head{p.head !== null ? ` (v${p.head})` : ""} and preview again
-              </button>
-            </>
-          )}
+          <FailureDetail
+            failure={p.failure}
+            base={draft.base}
+            head={p.head}
+            onSelectKey={p.onSelectKey}
+            labelOf={p.labelOf}
+            onRebase={p.onRebase}
+          />
         </div>
       )}
 
@@ -160,4 +148,58 @@ export function DraftPanel(p: DraftPanelProps) {
       </form>
     </div>
   );
+}
+
+/** What a failed publish adds to its message: the cycle, or the conflicting nodes and Rebase. */
+function FailureDetail({
+  failure,
+  base,
+  head,
+  onSelectKey,
+  labelOf,
+  onRebase,
+}: {
+  failure: CommandError;
+  base: number | null;
+  head: number | null;
+  onSelectKey(key: string): void;
+  labelOf(key: string): string;
+  onRebase(): void;
+}) {
+  const kind = failure.kind;
+  switch (kind) {
+    case "cycle":
+      return failure.path ? <p data-testid="cycle-path">Cycle: {failure.path.join(" → ")}</p> : null;
+    case "conflict":
+      return (
+        <>
+          <p>These nodes were changed since v{base}:</p>
+          <ul className="plain" data-testid="conflict-keys">
+            {(failure.keys ?? []).map((k) => (
+              <li key={k}>
+                <button type="button" className="link" onClick={() => onSelectKey(k)}>
+                  {labelOf(k)} <span className="key">{k}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" data-testid="rebase-button" onClick={onRebase}>
+            Rebase onto head{head !== null ? ` (v${head})` : ""} and preview again
+          </button>
+        </>
+      );
+    case "not_found":
+    case "invalid_input":
+    case "busy":
+    case "unavailable":
+    case "unauthorized":
+    case "embedding":
+    case "io":
+    case "internal":
+      return null;
+    default: {
+      const unexpected: never = kind;
+      return unexpected;
+    }
+  }
 }

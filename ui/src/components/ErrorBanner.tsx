@@ -1,4 +1,4 @@
-import type { CommandError } from "../bindings";
+import type { CommandError, ErrorKind } from "../bindings";
 
 export function ErrorBanner({ error, onDismiss }: { error: CommandError | null; onDismiss(): void }) {
   if (!error) return null;
@@ -24,26 +24,32 @@ export function ErrorBanner({ error, onDismiss }: { error: CommandError | null; 
   );
 }
 
-export function errorTitle(kind: string): string {
+/** The banner's heading for each kind (a kind added in Rust is a compile error here until it has one). */
+export function errorTitle(kind: ErrorKind): string {
   switch (kind) {
-    case "cycle":
-      return "That would create a cycle.";
-    case "conflict":
-      return "Conflict with a newer version.";
     case "not_found":
       return "Not found.";
-    case "invalid":
-    case "bad_input":
+    case "invalid_input":
       return "Invalid input.";
-    case "database":
-      return "Database error.";
-    case "connection":
-      return "Connection problem.";
+    case "cycle":
+      return "Cycle refused.";
+    case "conflict":
+      return "Conflict with a newer version.";
+    case "busy":
+      return "Busy — try again.";
+    case "unavailable":
+      return "Cannot reach the service.";
+    case "unauthorized":
+      return "Not authorised.";
+    case "embedding":
+      return "Embedding model problem.";
     case "io":
       return "File error.";
-    case "embedding":
-      return "Embedding problem.";
-    default:
-      return "Error.";
+    case "internal":
+      return "Internal error.";
+    default: {
+      const unexpected: never = kind;
+      return `Error (${String(unexpected)}).`;
+    }
   }
 }

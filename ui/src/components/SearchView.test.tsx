@@ -49,6 +49,7 @@ function result(hits: Hit[], over: Partial<SearchResult> = {}): SearchResult {
     plan: "hnsw",
     scope_chunks: null,
     candidates: 50,
+    notice: null,
     timings: { scope_ms: 0, embed_ms: 3.14, bm25_ms: 4.2, vector_ms: 2, total_ms: 12.3 },
     ...over,
   };
@@ -222,6 +223,18 @@ describe("search view", () => {
     // An empty query does not search.
     fireEvent.keyDown(query(), { key: "Enter" });
     expect(m.search).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the library's notice when the search ran as BM25, and none otherwise", async () => {
+    m.search.mockResolvedValueOnce(result([hit(1)], { mode: "bm25", model: null, plan: null, notice: "BM25 only: no embedding model yet" }));
+    renderView();
+    fireEvent.change(query(), { target: { value: "graphs" } });
+    fireEvent.keyDown(query(), { key: "Enter" });
+    await waitFor(() => expect(screen.getByTestId("search-notice").textContent).toBe("BM25 only: no embedding model yet"));
+    m.search.mockResolvedValueOnce(result([hit(1)]));
+    fireEvent.keyDown(query(), { key: "Enter" });
+    await waitFor(() => expect(m.search).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(screen.queryByTestId("search-notice")).toBeNull());
   });
 
   it("/ and Ctrl+K focus the query box; ↑/↓ move through the results", async () => {

@@ -1,0 +1,92 @@
+//! The database itself: which one ([`target`]), the embedded cluster's lifecycle, migrations.
+
+use serde::Serialize;
+use sqlx::PgPool;
+
+use dtrag_core::db;
+use dtrag_core::db::embedded::{EmbeddedCluster, Status};
+use dtrag_core::db::migrate::{self, Step};
+use dtrag_core::{Error, Result};
+
+pub use dtrag_core::db::open::Target;
+
+use crate::config::Config;
+
+/// The embedded cluster the configuration names.
+pub fn cluster(config: &Config) -> EmbeddedCluster {
+    EmbeddedCluster::new(&config.data_dir).with_bindir(config.pg_bindir.clone())
+}
+
+/// A server by URL (with a password kept apart from it), else the embedded cluster.
+pub fn target(url: Option<String>, password: Option<String>, config: &Config) -> Target {
+    match url.filter(|u| !u.trim().is_empty()) {
+        Some(url) => Target::Url { url, password },
+        None => Target::Embedded(cluster(config)),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Started {
+    pub url: String,
+    pub migrations_applied: Vec<Step>,
+}
+
+/// Starts (or reuses) the embedded cluster and applies pending migrations.
+pub async fn start(config: &Config) -> Result<Started> {
+    let url = cluster(config).start().await?;
+    let pool = db::connect(&url, 2).await?;
+    let migrations_applied = migrate::migrate(&pool, false).await?;
+    pool.close().await;
+    Ok(Started {
+        url,
+        migrations_applied,
+    })
+}
+
+/// Stops the embedded cluster; `false` when it was not running.
+pub async fn stop(config: &Config) -> Result<bool> {
+    cluster(config).stop().await
+}
+
+pub async fn status(config: &Config) -> Result<Status> {
+    cluster(config).status().await
+}
+
+/// Applies pending migrations to the target (dry run: in a transaction rolled back).
+pub async fn migrate(target: &Target, dry_run: bool) -> Result<Vec<Step>> {
+    let pool = connect_for_migrations(target).await?;
+    let steps = migrate::migrate(&pool, dry_run).await;
+    pool.close().await;
+    steps
+}
+
+/// Reverts the latest migration of the target.
+pub async fn revert(target: &Target, dry_run: bool) -> Result<Option<Step>> {
+    let pool = connect_for_migrations(target).await?;
+    let step = migrate::revert_one(&pool, dry_run).await;
+    pool.close().await;
+    step
+}
+
+/// A pool for migrating: unlike [`crate::Handle::open`], pending migrations are not an error.
+async fn connect_for_migrations(target: &Target) -> Result<PgPool> {
+    match target {
+        Target::Url { url, password } => {
+            db::connect_with_password(url, password.as_deref(), 2).await
+        }
+        Target::Embedded(cluster) => {
+            let url = cluster.start().await?;
+            db::connect(&url, 2).await
+        }
+    }
+}
+
+/// Refuses to manage the embedded cluster when the face was given a server by URL.
+pub fn refuse_url_for_cluster(target: &Target) -> Result<()> {
+    match target {
+        Target::Url { .. } => Err(Error::Invalid(
+            "`db start` manages the embedded database; unset DATABASE_URL / --database-url".into(),
+        )),
+        Target::Embedded(_) => Ok(()),
+    }
+}

@@ -1,0 +1,53 @@
+//! DT-RAG Studio's API: one function per use case, over an opaque [`Handle`] (the pool and the
+//! configuration), taking a typed request and returning a typed response. The `dtrag` CLI and the
+//! desktop app call this crate and nothing else of the library, so a rule — which version a read
+//! means, who the author is, which embedding model a search uses, what a first start loads, which
+//! limits apply — is decided here once.
+//!
+//! Configuration comes from the edge ([`Config`]); nothing here reads the environment.
+
+pub mod audit;
+pub mod config;
+pub mod database;
+pub mod documents;
+mod error;
+mod handle;
+pub mod limits;
+pub mod models;
+pub mod progress;
+mod sample;
+pub mod search;
+pub mod taxonomy;
+
+pub use config::Config;
+pub use database::Target;
+pub use error::{message as error_message, CommandError};
+pub use handle::Handle;
+
+/// The library's error and its closed kind, as the faces see them.
+pub use dtrag_core::{Error, ErrorKind, Result};
+
+/// The types that cross the API, re-exported so the faces need no other crate.
+pub mod types {
+    pub use dtrag_core::audit::AuditEntry;
+    pub use dtrag_core::db::embedded::Status as ClusterStatus;
+    pub use dtrag_core::db::migrate::Step as MigrationStep;
+    pub use dtrag_core::documents::{ChunkSettings, DocSummary, DocumentDetails, IngestReport};
+    pub use dtrag_core::models::{
+        EmbedReport, HnswSettings, IndexReport, KnnPlan, Model, Provider,
+    };
+    pub use dtrag_core::search::{
+        Bm25Params, Bm25Signal, Fragment, Hit, Mode, SearchRequest, SearchResult, Timings,
+        VectorSignal, Weights,
+    };
+    pub use dtrag_core::taxonomy::diff::{
+        Diff, DiffSpan, Edited, EditedFields, Moved, NodeEntry, Renamed, Summary,
+    };
+    pub use dtrag_core::taxonomy::edit::EditOp;
+    pub use dtrag_core::taxonomy::publish::{PublishStats, Published};
+    pub use dtrag_core::taxonomy::read::{FindHit, NodeDetails, NodeSummary, TreeLine};
+    pub use dtrag_core::taxonomy::rollback::RollbackOutcome;
+    pub use dtrag_core::taxonomy::{NodeRecord, Version, VersionKind};
+    pub use dtrag_embed::local::MINILM;
+    pub use dtrag_embed::openai::OpenAiConfig;
+}

@@ -1,0 +1,49 @@
+//! The library's limits as data, for a face to show or enforce in its inputs (the desktop UI
+//! gets this through the generated types and the `limits` command).
+
+use serde::Serialize;
+
+use dtrag_core::limits as l;
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Limits {
+    pub search_k_max: usize,
+    pub search_k_default: usize,
+    pub search_candidates_max: usize,
+    pub query_bytes_max: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub find_limit_max: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub audit_limit_max: i64,
+    pub hnsw_ef_search_max: i32,
+}
+
+pub fn limits() -> Limits {
+    Limits {
+        search_k_max: *l::SEARCH_K.end(),
+        search_k_default: l::SEARCH_K_DEFAULT,
+        search_candidates_max: *l::SEARCH_CANDIDATES.end(),
+        query_bytes_max: l::QUERY_BYTES,
+        find_limit_max: *l::FIND_LIMIT.end(),
+        audit_limit_max: *l::AUDIT_LIMIT.end(),
+        hnsw_ef_search_max: *l::HNSW_EF_SEARCH.end(),
+    }
+}
+
+/// `value` if it lies in `range`, else an invalid-input error naming `what`.
+pub(crate) fn check<T: PartialOrd + std::fmt::Display + Copy>(
+    what: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> dtrag_core::Result<T> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(dtrag_core::Error::Invalid(format!(
+            "{what} must be {}..={}, not {value}",
+            range.start(),
+            range.end()
+        )))
+    }
+}

@@ -1,0 +1,143 @@
+//! Benchmarks behind `dtrag bench …`: they print figures and write them to a Markdown file
+//! (docs/benchmarks.md), each benchmark in its own marked section so others stay untouched.
+
+pub mod search;
+pub mod taxonomy;
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+use dtrag_core::{Error, Result};
+
+/// Percentiles of a set of timings, in milliseconds.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Latency {
+    pub n: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+impl Latency {
+    /// "p50 … ms, p95 … ms, max … ms (n = …)" with `decimals` digits, for the Markdown reports.
+    pub fn describe(&self, decimals: usize) -> String {
+        format!(
+            "p50 {:.d$} ms, p95 {:.d$} ms, max {:.d$} ms (n = {})",
+            self.p50_ms,
+            self.p95_ms,
+            self.max_ms,
+            self.n,
+            d = decimals
+        )
+    }
+
+    pub fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let pick = |q: f64| {
+            if samples.is_empty() {
+                0.0
+            } else {
+                let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
+                ms(samples[i])
+            }
+        };
+        Latency {
+            n: samples.len(),
+            p50_ms: pick(0.50),
+            p95_ms: pick(0.95),
+            max_ms: samples.last().copied().map(ms).unwrap_or(0.0),
+        }
+    }
+}
+
+/// Replaces (or appends) the section between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`.
+pub fn write_section(path: &Path, name: &str, body: &str) -> Result<()> {
+    let start = format!("<!-- bench:{name} -->");
+    let end = format!("<!-- /bench:{name} -->");
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Benchmarks\n".to_string(),
+        Err(e) => return Err(Error::io_path(path, e)),
+    };
+    let section = format!("{start}\n{}\n{end}", body.trim_end());
+    let new = match (text.find(&start), text.find(&end)) {
+        (Some(a), Some(b)) if b > a => {
+            format!("{}{}{}", &text[..a], section, &text[b + end.len()..])
+        }
+        _ => format!("{}\n\n{}\n", text.trim_end(), section),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io_path(dir, e))?;
+    }
+    std::fs::write(path, new).map_err(|e| Error::io_path(path, e))
+}
+
+/// Runs `f` on a pool of a scratch database created next to `pool`'s and dropped afterwards (also
+/// when `f` fails), so a benchmark never touches the user's data.
+pub async fn with_scratch_database<T, F, Fut>(pool: &PgPool, f: F) -> Result<T>
+where
+    F: FnOnce(PgPool) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let scratch = format!("dtrag_bench_{}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {scratch}"))
+        .execute(pool)
+        .await?;
+    let options = pool.connect_options().as_ref().clone().database(&scratch);
+    let result = async {
+        let bench_pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        dtrag_core::db::migrate::migrate(&bench_pool, false).await?;
+        let out = f(bench_pool.clone()).await;
+        bench_pool.close().await;
+        out
+    }
+    .await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        .execute(pool)
+        .await?;
+    result
+}
+
+/// A tiny deterministic generator for picking sample nodes (same picks on every run).
+pub struct Picker(u64);
+
+impl Picker {
+    pub fn new(seed: u64) -> Self {
+        Picker(seed | 1)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_percentiles_and_description() {
+        let l = Latency::of((1..=100).map(Duration::from_millis).collect());
+        assert_eq!(
+            (l.n, l.p50_ms, l.p95_ms, l.max_ms),
+            (100, 50.0, 95.0, 100.0)
+        );
+        assert_eq!(
+            l.describe(1),
+            "p50 50.0 ms, p95 95.0 ms, max 100.0 ms (n = 100)"
+        );
+        assert_eq!(
+            Latency::of(Vec::new()).describe(0),
+            "p50 0 ms, p95 0 ms, max 0 ms (n = 0)"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per command group: its clap types and a `run` that calls the API and prints.
+
+pub mod audit;
+pub mod bench;
+pub mod db;
+pub mod documents;
+pub mod models;
+pub mod search;
+pub mod taxonomy;

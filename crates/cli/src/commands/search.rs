@@ -1,0 +1,132 @@
+//! `dtrag search`.
+
+use clap::{Args, ValueEnum};
+
+use dtrag_api::search;
+use dtrag_api::types::{Bm25Params, Mode, SearchRequest, Weights};
+
+use crate::Ctx;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    Hybrid,
+    Bm25,
+    Vector,
+}
+
+#[derive(Args)]
+pub struct SearchArgs {
+    query: String,
+    /// hybrid = BM25 and vector search fused by reciprocal rank fusion.
+    #[arg(long, value_enum, default_value = "hybrid")]
+    mode: ModeArg,
+    /// Only documents classified under these categories (or their descendants).
+    #[arg(long)]
+    under: Vec<String>,
+    /// The taxonomy version the categories are read at (default: the head).
+    #[arg(long)]
+    version: Option<i64>,
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// BM25 term-frequency saturation.
+    #[arg(long, default_value_t = 1.2)]
+    k1: f64,
+    /// BM25 length normalisation.
+    #[arg(long, default_value_t = 0.75)]
+    b: f64,
+    /// Weight of the BM25 list in hybrid fusion.
+    #[arg(long, default_value_t = 1.0)]
+    bm25_weight: f64,
+    /// Weight of the vector list in hybrid fusion.
+    #[arg(long, default_value_t = 1.0)]
+    vector_weight: f64,
+    /// Reciprocal rank fusion constant.
+    #[arg(long, default_value_t = 60.0)]
+    rrf_k: f64,
+    /// Brute-force vector scan instead of the HNSW index (to measure recall).
+    #[arg(long)]
+    exact: bool,
+    /// Embedding model (default: the default model).
+    #[arg(long)]
+    model: Option<String>,
+    /// hnsw.ef_search for this query (default: the model's setting).
+    #[arg(long)]
+    ef_search: Option<i32>,
+}
+
+pub async fn run(args: SearchArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let h = ctx.open(3).await?;
+    let out = &ctx.out;
+    let req = SearchRequest {
+        query: args.query,
+        mode: match args.mode {
+            ModeArg::Hybrid => Mode::Hybrid,
+            ModeArg::Bm25 => Mode::Bm25,
+            ModeArg::Vector => Mode::Vector,
+        },
+        k: args.k,
+        under: args.under,
+        version: args.version,
+        bm25: Bm25Params {
+            k1: args.k1,
+            b: args.b,
+        },
+        weights: Weights {
+            bm25: args.bm25_weight,
+            vector: args.vector_weight,
+        },
+        rrf_k: args.rrf_k,
+        exact: args.exact,
+        model: args.model,
+        ef_search: args.ef_search,
+        candidates: None,
+    };
+    let result = search::search(&h, &req).await?;
+    if let Some(n) = &result.notice {
+        if !out.json {
+            eprintln!("note: {n}");
+        }
+    }
+    out.value(&result, || {
+        let mut s = String::new();
+        for h in &result.hits {
+            let snippet: String = h.text.chars().take(120).collect();
+            let mut why = Vec::new();
+            if let Some(b) = h.bm25 {
+                why.push(format!("bm25 #{} {:.3}", b.rank, b.score));
+            }
+            if let Some(v) = h.vector {
+                why.push(format!("vector #{} d={:.3}", v.rank, v.distance));
+            }
+            s += &format!(
+                "{:>3}. {:.4}  {} [{}]  ({})\n     {}\n",
+                h.rank,
+                h.score,
+                h.title,
+                h.document,
+                why.join(", "),
+                snippet.replace('\n', " ")
+            );
+        }
+        let t = &result.timings;
+        s + &format!(
+            "{} hits in {:.1} ms ({}{}scope {:.1}, embed {:.1}, bm25 {:.1}, vector {:.1} ms)",
+            result.hits.len(),
+            t.total_ms,
+            result
+                .model
+                .as_ref()
+                .map(|m| format!("model {m}, "))
+                .unwrap_or_default(),
+            result
+                .plan
+                .map(|p| format!("{p:?} scan, "))
+                .unwrap_or_default(),
+            t.scope_ms,
+            t.embed_ms,
+            t.bm25_ms,
+            t.vector_ms
+        )
+    });
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Every numeric limit the library enforces, in one place. The API layer hands them to the
+//! desktop UI through a generated type (`api::Limits`), so its inputs refuse what the library
+//! would refuse.
+
+use std::ops::RangeInclusive;
+
+/// Hits a search may return.
+pub const SEARCH_K: RangeInclusive<usize> = 1..=1000;
+/// Default hits of a search.
+pub const SEARCH_K_DEFAULT: usize = 10;
+/// Candidates each side of a hybrid search may fetch before fusion.
+pub const SEARCH_CANDIDATES: RangeInclusive<usize> = 1..=5000;
+/// Longest query text, in bytes.
+pub const QUERY_BYTES: usize = 4096;
+/// Nodes a label search may return.
+pub const FIND_LIMIT: RangeInclusive<i64> = 1..=1000;
+/// Audit entries one listing may return.
+pub const AUDIT_LIMIT: RangeInclusive<i64> = 1..=10_000;
+
+/// HNSW graph degree.
+pub const HNSW_M: RangeInclusive<i32> = 2..=100;
+/// HNSW candidate list while building (and at least 2·m).
+pub const HNSW_EF_CONSTRUCTION: RangeInclusive<i32> = 4..=1000;
+/// HNSW candidate list while searching.
+pub const HNSW_EF_SEARCH: RangeInclusive<i32> = 1..=1000;
+/// Vector dimensions: pgvector's HNSW limit for `vector`.
+pub const VECTOR_DIMS: RangeInclusive<i32> = 1..=2000;
+/// Scopes of at most this many chunks are searched exactly (by primary key) instead of through
+/// the HNSW graph: cheaper than walking the graph past the excluded rows, and exact.
+pub const EXACT_SCOPE_CHUNKS: usize = 2_000;
+/// Chunks embedded per batch by the embedding job.
+pub const EMBED_BATCH: RangeInclusive<usize> = 1..=4096;
+
+/// Longest line of an import or change-set file.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Chunk size of documents, in characters.
+pub const CHUNK_SIZE: RangeInclusive<usize> = 50..=100_000;

@@ -1,0 +1,469 @@
+//! The one write path of the taxonomy. Import, edits and rollback each work out the state they want
+//! for a set of nodes (a `Target`); `publish` compares it with the head, writes only the difference
+//! as version head+1 (closing changed rows, opening new ones), checks the DAG rules inside the same
+//! transaction, and records the version and an audit entry. Publishing is serialised by an advisory
+//! lock, so version numbers are dense and no two publishes interleave.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::time::Instant;
+
+use serde::Serialize;
+use sqlx::{PgConnection, Postgres, Transaction};
+
+use super::model::{check_key, check_label, NodeFull, PublishMeta, VersionKind};
+use super::read;
+use crate::audit;
+use crate::error::{Error, Result};
+
+/// Advisory lock key that serialises publishing ("dtrag" in ASCII).
+const PUBLISH_LOCK: i64 = 0x64_74_72_61_67;
+
+/// From this many written rows on, a publish refreshes the planner's statistics.
+const BULK_ROWS: usize = 5_000;
+
+/// The wanted state of a set of nodes at the next version: `None` removes the node.
+/// Nodes not named keep their head state.
+pub type Target = BTreeMap<String, Option<NodeFull>>;
+
+/// How the "no cycle" rule is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CycleCheck {
+    /// The caller checked the complete resulting graph in memory (import does).
+    Done,
+    /// Walk the ancestors of every added edge in the database, after writing.
+    InDatabase,
+}
+
+/// Counts of what a publish wrote.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PublishStats {
+    pub nodes_added: usize,
+    pub nodes_removed: usize,
+    pub nodes_changed: usize,
+    pub edges_added: usize,
+    pub edges_removed: usize,
+}
+
+/// The result of a publish. `version` is `None` when the target equalled the head: no version is
+/// created for a change that changes nothing.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Published {
+    pub version: Option<i64>,
+    pub base_head: i64,
+    pub stats: PublishStats,
+    pub elapsed_ms: f64,
+}
+
+/// Starts a publishing transaction: takes the publish lock and returns the head version.
+pub async fn begin(tx: &mut Transaction<'_, Postgres>) -> Result<i64> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(PUBLISH_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    read::head_version(tx).await
+}
+
+pub struct Request<'a> {
+    pub kind: VersionKind,
+    pub meta: &'a PublishMeta,
+    pub restored_from: Option<i64>,
+    pub cycle_check: CycleCheck,
+    /// Extra details for the audit entry.
+    pub audit_details: serde_json::Value,
+}
+
+/// Writes `target` as version head+1 inside `tx` (which must come from [`begin`]).
+pub async fn publish(
+    tx: &mut Transaction<'_, Postgres>,
+    head: i64,
+    target: Target,
+    req: Request<'_>,
+) -> Result<Published> {
+    let started = Instant::now();
+    for (key, node) in &target {
+        check_key(key).map_err(|m| Error::Invalid(format!("node {key:?}: {m}")))?;
+        if let Some(n) = node {
+            check_label(&n.content.label)
+                .map_err(|m| Error::Invalid(format!("node {key:?}: {m}")))?;
+            if n.parents.contains(key) {
+                return Err(Error::Cycle {
+                    path: vec![key.clone(), key.clone()],
+                });
+            }
+        }
+    }
+    let conn: &mut PgConnection = tx;
+
+    // Ids of every key involved, as target or as parent.
+    let mut all_keys: BTreeSet<String> = target.keys().cloned().collect();
+    for n in target.values().flatten() {
+        all_keys.extend(n.parents.iter().cloned());
+    }
+    let all_keys: Vec<String> = all_keys.into_iter().collect();
+    let mut ids = read::ids_of(&mut *conn, &all_keys).await?;
+    for n in target.values().flatten() {
+        if let Some(p) = n
+            .parents
+            .iter()
+            .find(|p| !ids.contains_key(*p) && !target.contains_key(*p))
+        {
+            return Err(Error::NoSuchNode {
+                key: p.clone(),
+                version: head + 1,
+            });
+        }
+    }
+    let existing: Vec<i64> = target.keys().filter_map(|k| ids.get(k).copied()).collect();
+    let current: HashMap<String, NodeFull> =
+        read::snapshot(&mut *conn, read::At::head(head), &existing)
+            .await?
+            .into_values()
+            .collect();
+    // Parents the head names but the target no longer does: their edges are closed by id.
+    let unknown: Vec<String> = current
+        .values()
+        .flat_map(|n| n.parents.iter())
+        .filter(|p| !ids.contains_key(*p))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        ids.extend(read::ids_of(&mut *conn, &unknown).await?);
+    }
+
+    // The difference between head and target.
+    let mut new_keys = Vec::new();
+    let mut close_state = Vec::new(); // keys
+    let mut open_state: Vec<(&String, &NodeFull)> = Vec::new();
+    let mut close_edges: Vec<(String, String)> = Vec::new(); // (parent, child)
+    let mut open_edges: Vec<(String, String)> = Vec::new();
+    let mut removed = Vec::new();
+    let mut stats = PublishStats::default();
+    let empty = BTreeSet::new();
+    for (key, want) in &target {
+        let have = current.get(key);
+        match (have, want) {
+            (None, None) => {}
+            (Some(_), None) => {
+                close_state.push(key.clone());
+                removed.push(key.clone());
+                stats.nodes_removed += 1;
+            }
+            (None, Some(w)) => {
+                if !ids.contains_key(key) {
+                    new_keys.push(key.clone());
+                }
+                open_state.push((key, w));
+                stats.nodes_added += 1;
+            }
+            (Some(h), Some(w)) => {
+                if h.content != w.content {
+                    close_state.push(key.clone());
+                    open_state.push((key, w));
+                    stats.nodes_changed += 1;
+                } else if h.parents != w.parents {
+                    stats.nodes_changed += 1;
+                }
+            }
+        }
+        let have_parents = have.map_or(&empty, |h| &h.parents);
+        let want_parents = want.as_ref().map_or(&empty, |w| &w.parents);
+        for p in have_parents.difference(want_parents) {
+            close_edges.push((p.clone(), key.clone()));
+        }
+        for p in want_parents.difference(have_parents) {
+            open_edges.push((p.clone(), key.clone()));
+        }
+    }
+    stats.edges_added = open_edges.len();
+    stats.edges_removed = close_edges.len();
+    if close_state.is_empty()
+        && open_state.is_empty()
+        && close_edges.is_empty()
+        && open_edges.is_empty()
+    {
+        return Ok(Published {
+            version: None,
+            base_head: head,
+            stats,
+            elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
+        });
+    }
+
+    let version = head + 1;
+    sqlx::query(
+        "INSERT INTO taxonomy_version (version, parent_version, author, message, kind, restored_from)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(version)
+    .bind(head)
+    .bind(&req.meta.author)
+    .bind(&req.meta.message)
+    .bind(req.kind.as_str())
+    .bind(req.restored_from)
+    .execute(&mut *conn)
+    .await?;
+
+    if !new_keys.is_empty() {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("INSERT INTO node (key) SELECT unnest($1::text[]) RETURNING id, key")
+                .bind(&new_keys)
+                .fetch_all(&mut *conn)
+                .await?;
+        ids.extend(rows.into_iter().map(|(id, k)| (k, id)));
+    }
+    let id = |k: &String| -> Result<i64> {
+        ids.get(k)
+            .copied()
+            .ok_or_else(|| Error::Invalid(format!("internal: node {k:?} has no id")))
+    };
+
+    if !close_state.is_empty() {
+        let close_ids = close_state.iter().map(id).collect::<Result<Vec<_>>>()?;
+        sqlx::query(
+            "UPDATE node_state SET valid = int8range(lower(valid), $2)
+             WHERE node_id = ANY($1::int8[]) AND upper_inf(valid)",
+        )
+        .bind(&close_ids)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !open_state.is_empty() {
+        let mut node_ids = Vec::with_capacity(open_state.len());
+        let mut labels = Vec::with_capacity(open_state.len());
+        let mut alts = Vec::with_capacity(open_state.len());
+        let mut descs = Vec::with_capacity(open_state.len());
+        for (k, n) in &open_state {
+            node_ids.push(id(k)?);
+            labels.push(n.content.label.as_str());
+            // text[] per row cannot travel inside a 1-D array parameter: send each as JSON.
+            alts.push(serde_json::to_string(&n.content.alt_labels).unwrap_or_else(|_| "[]".into()));
+            descs.push(n.content.description.as_str());
+        }
+        sqlx::query(
+            "INSERT INTO node_state (node_id, valid, label, alt_labels, description)
+             SELECT q.id, int8range($1, NULL), q.label,
+                    ARRAY(SELECT jsonb_array_elements_text(q.alts::jsonb)), q.descr
+             FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[]) AS q(id, label, alts, descr)",
+        )
+        .bind(version)
+        .bind(&node_ids)
+        .bind(&labels)
+        .bind(&alts)
+        .bind(&descs)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let edge_ids = |edges: &[(String, String)]| -> Result<(Vec<i64>, Vec<i64>)> {
+        let mut ps = Vec::with_capacity(edges.len());
+        let mut cs = Vec::with_capacity(edges.len());
+        for (p, c) in edges {
+            ps.push(id(p)?);
+            cs.push(id(c)?);
+        }
+        Ok((ps, cs))
+    };
+    if !close_edges.is_empty() {
+        let (ps, cs) = edge_ids(&close_edges)?;
+        sqlx::query(
+            "UPDATE edge e SET valid = int8range(lower(e.valid), $3)
+             FROM unnest($1::int8[], $2::int8[]) AS x(p, c)
+             WHERE e.parent_id = x.p AND e.child_id = x.c AND upper_inf(e.valid)",
+        )
+        .bind(&ps)
+        .bind(&cs)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let (added_ps, added_cs) = edge_ids(&open_edges)?;
+    if !open_edges.is_empty() {
+        sqlx::query(
+            "INSERT INTO edge (parent_id, child_id, valid)
+             SELECT x.p, x.c, int8range($3, NULL) FROM unnest($1::int8[], $2::int8[]) AS x(p, c)",
+        )
+        .bind(&added_ps)
+        .bind(&added_cs)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    // A bulk publish (an import) changes the tables' size by orders of magnitude; without fresh
+    // statistics the planner picks nested loops over what it thinks are empty tables.
+    let written = open_state.len() + close_state.len() + open_edges.len() + close_edges.len();
+    if written >= BULK_ROWS {
+        sqlx::query("ANALYZE node, node_state, edge")
+            .execute(&mut *conn)
+            .await?;
+    }
+
+    // Rules, checked on what this publish touched.
+    check_parents_exist(&mut *conn, &added_ps, &added_cs, version).await?;
+    if !removed.is_empty() {
+        let removed_ids = removed.iter().map(id).collect::<Result<Vec<_>>>()?;
+        check_removed_have_no_children(&mut *conn, &removed_ids).await?;
+    }
+    if req.cycle_check == CycleCheck::InDatabase && !open_edges.is_empty() {
+        check_no_cycle(&mut *conn, &added_ps, &added_cs).await?;
+    }
+
+    let mut details = serde_json::json!({
+        "kind": req.kind.as_str(),
+        "message": req.meta.message,
+        "stats": stats,
+    });
+    if let (Some(obj), serde_json::Value::Object(extra)) =
+        (details.as_object_mut(), req.audit_details)
+    {
+        obj.extend(extra);
+    }
+    audit::record(
+        &mut *conn,
+        &req.meta.author,
+        &format!("taxonomy.{}", req.kind.as_str()),
+        Some(version),
+        details,
+    )
+    .await?;
+
+    Ok(Published {
+        version: Some(version),
+        base_head: head,
+        stats,
+        elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
+    })
+}
+
+async fn check_parents_exist(
+    conn: &mut PgConnection,
+    ps: &[i64],
+    cs: &[i64],
+    version: i64,
+) -> Result<()> {
+    if ps.is_empty() {
+        return Ok(());
+    }
+    // Find a missing parent by id first (an index probe per distinct parent), then name it.
+    let missing: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT x.p, x.c FROM unnest($1::int8[], $2::int8[]) AS x(p, c)
+         WHERE NOT EXISTS (SELECT 1 FROM node_state s WHERE s.node_id = x.p AND upper_inf(s.valid))
+         LIMIT 1",
+    )
+    .bind(ps)
+    .bind(cs)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((p, c)) = missing else {
+        return Ok(());
+    };
+    let (parent, child) = (key_of(&mut *conn, p).await?, key_of(&mut *conn, c).await?);
+    Err(Error::Invalid(format!(
+        "node {child:?} names parent {parent:?}, which does not exist at version {version}"
+    )))
+}
+
+async fn key_of(conn: &mut PgConnection, id: i64) -> Result<String> {
+    Ok(sqlx::query_scalar("SELECT key FROM node WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+}
+
+async fn check_removed_have_no_children(conn: &mut PgConnection, removed: &[i64]) -> Result<()> {
+    let parent: Option<i64> = sqlx::query_scalar(
+        "SELECT e.parent_id FROM unnest($1::int8[]) AS r(id)
+         JOIN edge e ON e.parent_id = r.id AND upper_inf(e.valid) LIMIT 1",
+    )
+    .bind(removed)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(parent) = parent else {
+        return Ok(());
+    };
+    let children: Vec<String> = sqlx::query_scalar(
+        "SELECT n.key FROM edge e JOIN node n ON n.id = e.child_id
+         WHERE e.parent_id = $1 AND upper_inf(e.valid) ORDER BY n.key LIMIT 20",
+    )
+    .bind(parent)
+    .fetch_all(&mut *conn)
+    .await?;
+    Err(Error::Invalid(format!(
+        "cannot remove {:?}: it still has children ({}); re-parent them first or delete with cascade",
+        key_of(&mut *conn, parent).await?,
+        children.join(", ")
+    )))
+}
+
+/// Refuses a cycle through any added edge: walks up from each added edge's parent (deduplicated,
+/// so a DAG with many paths stays linear) looking for the edge's child. On a hit, loads that
+/// child's ancestor graph and reports one cycle path by key.
+async fn check_no_cycle(conn: &mut PgConnection, ps: &[i64], cs: &[i64]) -> Result<()> {
+    let origin: Option<i64> = sqlx::query_scalar(
+        "WITH RECURSIVE walk(origin, node) AS (
+             SELECT x.c, x.p FROM unnest($1::int8[], $2::int8[]) AS x(p, c)
+             UNION
+             SELECT w.origin, e.parent_id FROM walk w
+             JOIN edge e ON e.child_id = w.node AND upper_inf(e.valid)
+             WHERE w.node <> w.origin
+         )
+         SELECT origin FROM walk WHERE node = origin LIMIT 1",
+    )
+    .bind(ps)
+    .bind(cs)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(origin) = origin else {
+        return Ok(());
+    };
+    let edges: Vec<(String, String)> = sqlx::query_as(
+        "WITH RECURSIVE anc(id) AS (
+             SELECT $1::int8
+             UNION
+             SELECT e.parent_id FROM anc JOIN edge e ON e.child_id = anc.id AND upper_inf(e.valid)
+         )
+         SELECT cn.key, pn.key FROM anc
+         JOIN edge e ON e.child_id = anc.id AND upper_inf(e.valid)
+         JOIN node cn ON cn.id = e.child_id JOIN node pn ON pn.id = e.parent_id",
+    )
+    .bind(origin)
+    .fetch_all(&mut *conn)
+    .await?;
+    let origin_key = key_of(&mut *conn, origin).await?;
+    let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (c, p) in &edges {
+        parents.entry(c.as_str()).or_default().push(p.as_str());
+    }
+    Err(Error::Cycle {
+        path: cycle_path(&parents, &origin_key)
+            .unwrap_or_else(|| vec![origin_key.clone(), origin_key]),
+    })
+}
+
+/// The shortest path child -> parent -> ... back to `start`, by breadth-first search.
+pub(crate) fn cycle_path(parents: &HashMap<&str, Vec<&str>>, start: &str) -> Option<Vec<String>> {
+    let mut came_from: HashMap<&str, &str> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for &p in parents.get(n).map(Vec::as_slice).unwrap_or(&[]) {
+            if p == start {
+                let mut path = vec![start.to_string(), n.to_string()];
+                let mut cur = n;
+                while let Some(&prev) = came_from.get(cur) {
+                    path.push(prev.to_string());
+                    cur = prev;
+                }
+                // Built backwards from the closing edge: reverse to read child -> parent.
+                path.reverse();
+                return Some(path);
+            }
+            if p != start && !came_from.contains_key(p) {
+                came_from.insert(p, n);
+                queue.push_back(p);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,143 @@
+//! Whole-state reads: node ids, snapshots of nodes, every key, the export, changed nodes.
+
+use std::collections::HashMap;
+
+use sqlx::{PgConnection, Row};
+
+use super::{at_sql, At};
+use crate::error::Result;
+use crate::taxonomy::model::{NodeContent, NodeFull, NodeRecord};
+
+/// Node ids of the given keys (keys that never existed are absent from the map).
+pub async fn ids_of(conn: &mut PgConnection, keys: &[String]) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, key FROM node WHERE key = ANY($1::text[])")
+            .bind(keys)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id, key)| (key, id)).collect())
+}
+
+/// The state of the given nodes at version `v`: nodes that do not exist at `v` are absent.
+pub async fn snapshot(
+    conn: &mut PgConnection,
+    at: At,
+    ids: &[i64],
+) -> Result<HashMap<i64, (String, NodeFull)>> {
+    // Set-based (joins and one grouped aggregate), so loading the whole taxonomy for an import
+    // is a couple of hash joins rather than a subquery per node.
+    let sql = format!(
+        "WITH q AS (SELECT DISTINCT unnest($1::int8[]) AS id),
+         p AS (
+             SELECT e.child_id, array_agg(pn.key ORDER BY pn.key) AS parents
+             FROM q JOIN edge e ON e.child_id = q.id AND {}
+             JOIN node pn ON pn.id = e.parent_id
+             GROUP BY e.child_id
+         )
+         SELECT n.id, n.key, s.label, s.alt_labels, s.description,
+                coalesce(p.parents, '{{}}'::text[]) AS parents
+         FROM q
+         JOIN node n ON n.id = q.id
+         JOIN node_state s ON s.node_id = q.id AND {}
+         LEFT JOIN p ON p.child_id = q.id",
+        at_sql("e", 2, at),
+        at_sql("s", 2, at)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(ids)
+        .bind(at.version)
+        .fetch_all(conn)
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let parents: Vec<String> = r.try_get("parents")?;
+        out.insert(
+            r.try_get::<i64, _>("id")?,
+            (
+                r.try_get::<String, _>("key")?,
+                NodeFull {
+                    content: NodeContent {
+                        label: r.try_get("label")?,
+                        alt_labels: r.try_get("alt_labels")?,
+                        description: r.try_get("description")?,
+                    },
+                    parents: parents.into_iter().collect(),
+                },
+            ),
+        );
+    }
+    Ok(out)
+}
+
+/// The keys of every node at version `v`.
+pub async fn all_keys(conn: &mut PgConnection, at: At) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT n.key FROM node_state s JOIN node n ON n.id = s.node_id WHERE {} ORDER BY n.key",
+        at_sql("s", 1, at)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(at.version)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// The whole taxonomy at version `v`, sorted by key, parents sorted: the export format.
+pub async fn export(conn: &mut PgConnection, requested: Option<i64>) -> Result<Vec<NodeRecord>> {
+    let at = At::resolve(&mut *conn, requested).await?;
+    let sql = format!(
+        "SELECT s.node_id, n.key, s.label, s.alt_labels, s.description
+         FROM node_state s JOIN node n ON n.id = s.node_id WHERE {}",
+        at_sql("s", 1, at)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(at.version)
+        .fetch_all(&mut *conn)
+        .await?;
+    let edge_sql = format!(
+        "SELECT e.child_id, pn.key FROM edge e JOIN node pn ON pn.id = e.parent_id WHERE {}",
+        at_sql("e", 1, at)
+    );
+    let edges: Vec<(i64, String)> = sqlx::query_as(&edge_sql)
+        .bind(at.version)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut parents: HashMap<i64, Vec<String>> = HashMap::new();
+    for (child, parent) in edges {
+        parents.entry(child).or_default().push(parent);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("node_id")?;
+        let mut ps = parents.remove(&id).unwrap_or_default();
+        ps.sort();
+        out.push(NodeRecord {
+            key: r.try_get("key")?,
+            label: r.try_get("label")?,
+            alt_labels: r.try_get("alt_labels")?,
+            description: r.try_get("description")?,
+            parents: ps,
+        });
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+/// Keys of the nodes whose state or parents changed between two versions (in either direction):
+/// only rows whose range starts or ends in (lo, hi] are read.
+pub async fn changed_node_ids(conn: &mut PgConnection, a: i64, b: i64) -> Result<Vec<i64>> {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    if lo == hi {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT node_id FROM node_state WHERE lower(valid) > $1 AND lower(valid) <= $2
+         UNION SELECT node_id FROM node_state WHERE upper(valid) > $1 AND upper(valid) <= $2
+         UNION SELECT child_id FROM edge WHERE lower(valid) > $1 AND lower(valid) <= $2
+         UNION SELECT child_id FROM edge WHERE upper(valid) > $1 AND upper(valid) <= $2",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids)
+}

@@ -1,0 +1,113 @@
+//! The app's command list, once. `tauri::generate_handler!` needs the names as paths, build.rs
+//! needs them as strings for the permission manifest, the capability file grants them, and the
+//! UI's api.ts invokes them: the test below proves all of these (and docs/ipc.md) name the same
+//! commands, so adding a command without wiring it everywhere fails the build's tests.
+
+/// Every command the window may invoke, in the order docs/ipc.md lists them.
+pub const COMMANDS: &[&str] = &[
+    "connection_status",
+    "connect",
+    "forget_connection",
+    "limits",
+    "list_versions",
+    "roots",
+    "children",
+    "node_details",
+    "find_nodes",
+    "diff_versions",
+    "preview_edits",
+    "publish_edits",
+    "preview_rollback",
+    "rollback",
+    "audit_log",
+    "import_taxonomy",
+    "search",
+    "embedding_models",
+];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    use super::COMMANDS;
+
+    fn read(relative: &str) -> String {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn quoted_after(text: &str, marker: &str, end: &str) -> BTreeSet<String> {
+        let start = text.find(marker).unwrap_or_else(|| panic!("no {marker:?}"));
+        let rest = &text[start + marker.len()..];
+        let body = &rest[..rest.find(end).unwrap_or(rest.len())];
+        body.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn want() -> BTreeSet<String> {
+        COMMANDS.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn the_list_has_no_duplicates() {
+        assert_eq!(want().len(), COMMANDS.len());
+    }
+
+    #[test]
+    fn build_rs_declares_every_command() {
+        assert_eq!(quoted_after(&read("build.rs"), ".commands(&[", "]"), want());
+    }
+
+    #[test]
+    fn the_capability_grants_every_command_and_nothing_else() {
+        let granted: BTreeSet<String> =
+            quoted_after(&read("capabilities/default.json"), "\"permissions\"", "]")
+                .into_iter()
+                .map(|p| {
+                    p.strip_prefix("allow-")
+                        .unwrap_or_else(|| panic!("unexpected permission {p}"))
+                        .replace('-', "_")
+                })
+                .collect();
+        assert_eq!(granted, want());
+    }
+
+    #[test]
+    fn the_handler_list_names_every_command() {
+        let lib = read("src/lib.rs");
+        let start = lib.find("generate_handler![").expect("generate_handler!");
+        let body = &lib[start..lib[start..].find(']').map(|e| start + e).expect("]")];
+        let handled: BTreeSet<String> = body
+            .split("commands::")
+            .skip(1)
+            .map(|s| s.split(',').next().unwrap_or_default().trim().to_string())
+            .collect();
+        assert_eq!(handled, want());
+    }
+
+    #[test]
+    fn the_ui_invokes_only_listed_commands_and_all_of_them() {
+        let api = read("../ui/src/api.ts");
+        let invoked: BTreeSet<String> = api
+            .split("call(\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_string))
+            .collect();
+        assert_eq!(invoked, want());
+    }
+
+    #[test]
+    fn docs_ipc_md_describes_every_command() {
+        let doc = read("../docs/ipc.md");
+        for c in COMMANDS {
+            assert!(
+                doc.contains(&format!("`{c}`")),
+                "docs/ipc.md does not describe `{c}`"
+            );
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Test support: a fresh, migrated database per test on a real PostgreSQL + pgvector.
+//!
+//! The server is `$DTRAG_TEST_DATABASE_URL` (an admin URL; scripts/test.sh sets it), or else the
+//! project's embedded cluster in `$DTRAG_TEST_PG_DIR` (default `/tmp/dtrag-test-pg-UID`), started
+//! here on first use.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::sync::OnceCell;
+
+use dtrag_core::db::embedded::EmbeddedCluster;
+use dtrag_core::taxonomy::PublishMeta;
+
+static ADMIN_URL: OnceCell<String> = OnceCell::const_new();
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn binary_tag() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+        .map(|s| s.split('-').next().unwrap_or("t").to_string())
+        .unwrap_or_else(|| "t".into())
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+async fn admin_url() -> String {
+    ADMIN_URL
+        .get_or_init(|| async {
+            let url = match std::env::var("DTRAG_TEST_DATABASE_URL") {
+                Ok(u) if !u.is_empty() => u,
+                _ => {
+                    // Outside the work tree: as root the server runs as `postgres`, which must be
+                    // able to enter the directory.
+                    let dir = std::env::var("DTRAG_TEST_PG_DIR")
+                        .map(PathBuf::from)
+                        .unwrap_or_else(|_| {
+                            std::env::temp_dir().join(format!("dtrag-test-pg-{}", uid()))
+                        });
+                    let cluster = EmbeddedCluster::new(dir);
+                    cluster
+                        .start()
+                        .await
+                        .expect("start the embedded test cluster");
+                    cluster.url_for("postgres")
+                }
+            };
+            // Drop what earlier runs of this test binary left behind.
+            let mut conn = PgConnection::connect(&url)
+                .await
+                .expect("connect to the test server");
+            let prefix = format!("dtrag_t_{}_", binary_tag());
+            let stale: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+            )
+            .bind(&prefix)
+            .fetch_all(&mut conn)
+            .await
+            .expect("list databases");
+            for db in stale {
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("drop a stale test database");
+            }
+            url
+        })
+        .await
+        .clone()
+}
+
+fn uid() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A fresh database of its own for one test.
+pub struct TestDb {
+    pub pool: PgPool,
+    pub url: String,
+    pub name: String,
+}
+
+/// Creates an empty database (no migrations applied).
+pub async fn empty_db() -> TestDb {
+    let admin = admin_url().await;
+    let name = format!(
+        "dtrag_t_{}_{}_{}",
+        binary_tag(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut conn = PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test server");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let options: PgConnectOptions = admin.parse().expect("parse the admin URL");
+    let options = options.database(&name);
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .expect("connect to the test database");
+    let url = url_with_database(&admin, &name);
+    TestDb { pool, url, name }
+}
+
+/// Creates a database with every migration applied.
+pub async fn fresh_db() -> TestDb {
+    let db = empty_db().await;
+    dtrag_core::db::migrate::migrate(&db.pool, false)
+        .await
+        .expect("apply migrations");
+    db
+}
+
+/// The admin URL with its database name replaced.
+fn url_with_database(admin: &str, name: &str) -> String {
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (admin, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+pub fn meta(message: &str) -> PublishMeta {
+    PublishMeta {
+        author: "test".into(),
+        message: message.into(),
+    }
+}
+
+/// Parses JSON Lines text as an import file.
+pub fn parse_import(text: &str) -> dtrag_core::Result<dtrag_core::taxonomy::import::ImportFile> {
+    dtrag_core::taxonomy::import::parse(
+        std::io::Cursor::new(text.as_bytes()),
+        std::path::Path::new("test.jsonl"),
+    )
+}
+
+/// A fingerprint of every row of the taxonomy and audit tables, to prove a refused change wrote nothing.
+pub async fn fingerprint(pool: &PgPool) -> String {
+    sqlx::query_scalar(
+        "SELECT md5(concat_ws('|',
+            (SELECT string_agg(t::text, ',' ORDER BY version) FROM taxonomy_version t),
+            (SELECT string_agg(n::text, ',' ORDER BY id) FROM node n),
+            (SELECT string_agg(s::text, ',' ORDER BY node_id, lower(valid)) FROM node_state s),
+            (SELECT string_agg(e::text, ',' ORDER BY parent_id, child_id, lower(valid)) FROM edge e),
+            (SELECT string_agg(a.id::text || a.action, ',' ORDER BY id) FROM audit_log a)))",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("fingerprint")
+}
+
+pub const SAMPLE: &str = include_str!("../../data/sample-taxonomy.jsonl");
+
+/// A document to ingest; the title is the id in capitals.
+pub fn doc(id: &str, text: &str, categories: &[&str]) -> dtrag_core::documents::DocInput {
+    dtrag_core::documents::DocInput {
+        source_id: id.into(),
+        title: id.to_uppercase(),
+        text: text.into(),
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+/// Where the tests find the local model: `$DTRAG_MODELS_DIR` (scripts/test.sh sets it), else the
+/// folder scripts/fetch-model.sh fills in the work tree.
+pub fn models_dir() -> PathBuf {
+    std::env::var_os("DTRAG_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/dtrag-data/models"))
+}
+
+/// The repository's root (the suite is compiled as a test of crates/cli).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}

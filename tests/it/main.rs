@@ -1,0 +1,17 @@
+//! The integration suite: one binary (the heavy crates link once), one module per area, every
+//! test against a real PostgreSQL + pgvector (a fresh database per test; see `common`).
+
+mod cli;
+mod common;
+mod diff_rollback;
+mod docs_html;
+mod edit;
+mod embed_local;
+mod embed_openai;
+mod embedded;
+mod import;
+mod migrations;
+mod property;
+mod search;
+mod search_hybrid;
+mod wordnet;

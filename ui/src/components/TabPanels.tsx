@@ -1,0 +1,129 @@
+// The right-hand side: the tab bar and the tabs' panels (each mounted when first opened, then kept).
+import type { Diff, Published } from "../bindings";
+import type { Connection } from "../hooks/useConnection";
+import type { DraftState } from "../hooks/useDraft";
+import { TABS, type Tabs } from "../hooks/useTabs";
+import type { TreeState } from "../hooks/useTreeState";
+import type { Versions } from "../hooks/useVersions";
+import { AuditView } from "./AuditView";
+import { ConnectionView } from "./ConnectionView";
+import { DiffPanel } from "./DiffPanel";
+import { DraftPanel } from "./DraftPanel";
+import { ImportForm } from "./ImportForm";
+import { NodeDetails } from "./NodeDetails";
+import { SearchView } from "./SearchView";
+
+export function TabPanels({
+  tabs: { tab, visited, openTab },
+  connection,
+  versions: { versions, selected, head, readOnly, editable },
+  tree,
+  draft,
+  auditKey,
+  onDiff,
+  onRestore,
+  onImport,
+}: {
+  tabs: Tabs;
+  connection: Connection;
+  versions: Versions;
+  tree: TreeState;
+  draft: DraftState;
+  /** Changes when the history may have changed. */
+  auditKey: number;
+  /** The diff shown in the diff tab (it highlights the tree). */
+  onDiff(diff: Diff | null): void;
+  onRestore(version: number): void;
+  onImport(path: string, message: string): Promise<Published | null>;
+}) {
+  const { ready, epoch, status } = connection;
+  const reveal = (k: string) => void tree.reveal(k);
+  const count = draft.draft.entries.length;
+  return (
+    <section className="right">
+      <nav className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? "tab active" : "tab"}
+            data-testid={`tab-${t.id}`}
+            onClick={() => openTab(t.id)}
+          >
+            {t.label}
+            {t.id === "draft" && count > 0 ? ` (${count})` : ""}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body">
+        <div hidden={tab !== "details"} className="tab-panel">
+          <NodeDetails
+            version={selected}
+            nodeKey={tree.detailsKey}
+            editable={editable}
+            onAddOps={draft.addToDraft}
+            onSelectKey={reveal}
+            onDelete={draft.requestDelete}
+          />
+        </div>
+        {visited.has("search") && (
+          <div hidden={tab !== "search"} className="tab-panel">
+            <SearchView
+              active={tab === "search" && ready}
+              version={selected}
+              selectedKey={tree.detailsKey}
+              labelOf={tree.labelOf}
+              onSelectKey={(k) => void tree.reveal(k, false)}
+              refreshKey={epoch}
+            />
+          </div>
+        )}
+        {visited.has("diff") && (
+          <div hidden={tab !== "diff"} className="tab-panel">
+            <DiffPanel versions={versions} selected={selected} head={head} onDiff={onDiff} onSelectKey={reveal} />
+          </div>
+        )}
+        {visited.has("draft") && (
+          <div hidden={tab !== "draft"} className="tab-panel">
+            <DraftPanel
+              draft={draft.draft}
+              head={head}
+              editable={editable}
+              readOnlyReason={readOnly ? `Read-only: viewing version ${selected}. Switch to the head (v${head}) to publish.` : null}
+              message={draft.message}
+              onMessage={draft.setMessage}
+              onUndo={draft.undo}
+              onDiscard={draft.discard}
+              onPublish={() => void draft.publish()}
+              onRebase={() => void draft.rebase()}
+              failure={draft.failure}
+              onPreview={draft.setPreview}
+              onSelectKey={reveal}
+              labelOf={tree.labelOf}
+              publishing={draft.publishing}
+            />
+          </div>
+        )}
+        {visited.has("history") && (
+          <div hidden={tab !== "history"} className="tab-panel">
+            <AuditView refreshKey={auditKey} head={head} onRestore={onRestore} />
+          </div>
+        )}
+        {visited.has("connection") && (
+          <div hidden={tab !== "connection"} className="tab-panel">
+            <ConnectionView
+              key={epoch}
+              status={status}
+              onConnect={connection.connect}
+              onEmbedded={connection.switchToEmbedded}
+              busy={connection.busy}
+            />
+            <ImportForm disabled={!ready} onImport={onImport} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
