@@ -415,3 +415,27 @@ async fn db_migrate_and_revert_dry_runs_change_nothing() {
     let versions = json(url, &["--json", "taxonomy", "versions"]);
     assert_eq!(versions.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_failure_prints_its_kind_with_json_and_one_line_without() {
+    let db = imported().await;
+    let (stdout, stderr) = fails(&db.url, &["--json", "taxonomy", "show", "no.such.node"]);
+    assert_eq!(stdout, "", "stdout stays a clean result stream");
+    let v: Value = serde_json::from_str(stderr.trim()).expect("a JSON error on stderr");
+    assert_eq!(v["kind"], "not_found", "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no.such.node")),
+        "{v}"
+    );
+
+    let (_, stderr) = fails(
+        &db.url,
+        &["taxonomy", "versions", "--version-does-not-exist"],
+    );
+    assert!(stderr.contains("--version-does-not-exist"), "{stderr}");
+    let (_, stderr) = fails(&db.url, &["search", "x", "--k", "0"]);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: k must be"), "{stderr}");
+}

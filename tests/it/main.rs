@@ -1,6 +1,7 @@
 //! The integration suite: one binary (the heavy crates link once), one module per area, every
 //! test against a real PostgreSQL + pgvector (a fresh database per test; see `common`).
 
+mod api;
 mod cli;
 mod common;
 mod diff_rollback;

@@ -191,11 +191,9 @@ async fn reingest_replaces_chunks_and_statistics_stay_exact() {
     assert_eq!(stats(&db).await, recomputed(&db).await);
     documents::remove(&db.pool, "vec").await.unwrap();
     assert_eq!(stats(&db).await, recomputed(&db).await);
-    assert!(documents::remove(&db.pool, "vec")
-        .await
-        .unwrap_err()
-        .to_string()
-        .contains("no document"));
+    let gone = documents::remove(&db.pool, "vec").await.unwrap_err();
+    assert_eq!(gone.kind(), dtrag_core::ErrorKind::NotFound, "{gone}");
+    assert!(gone.to_string().contains("no document \"vec\""), "{gone}");
     let err = sqlx::query("UPDATE chunk SET text = 'x'")
         .execute(&db.pool)
         .await
@@ -250,6 +248,7 @@ async fn category_scope_never_returns_a_document_outside_it() {
     let err = search::scope_documents(&mut conn, None, &["nope".into()])
         .await
         .unwrap_err();
+    assert_eq!(err.kind(), dtrag_core::ErrorKind::NotFound, "{err}");
     assert!(err.to_string().contains("\"nope\" does not exist"));
     drop(conn);
 
@@ -307,6 +306,7 @@ async fn bad_documents_are_refused_and_nothing_is_written() {
     )
     .await
     .unwrap_err();
+    assert_eq!(err.kind(), dtrag_core::ErrorKind::InvalidInput, "{err}");
     assert!(err.to_string().contains("given twice"), "{err}");
     let err = documents::add(
         &db.pool,
