@@ -74,6 +74,11 @@ pub fn typescript() -> String {
         .map(|c| format!("\"{c}\""))
         .collect();
     decls.push(format!("export type CommandName = {};", names.join(" | ")));
+    // The limits as a value, not only a type: compile-time constants of the library.
+    let limits = serde_json::to_string(&limits::limits()).unwrap_or_else(|_| "{}".into());
+    decls.push(format!(
+        "/** The library's limits (dtrag_core::limits). */\nexport const LIMITS: Limits = {limits};"
+    ));
     format!(
         "// Generated from the Rust types by src-tauri/src/bindings.rs (ts-rs). Do not edit.\n\n{}\n",
         decls.join("\n\n")
@@ -105,5 +110,8 @@ mod tests {
         assert!(!ts.contains("bigint"), "{ts}");
         assert!(ts.contains("export type EditOp ="));
         assert!(ts.contains("\"op\": \"rename\""));
+        assert!(ts.contains("export type ErrorKind = \"not_found\" | \"invalid_input\""));
+        assert!(ts.contains("export type CommandName = \"connection_status\" | "));
+        assert!(ts.contains("export const LIMITS: Limits = {\"search_k_max\":1000,"));
     }
 }

@@ -1,29 +1,9 @@
-//! The app's command list, once. `tauri::generate_handler!` needs the names as paths, build.rs
-//! needs them as strings for the permission manifest, the capability file grants them, and the
-//! UI's api.ts invokes them: the test below proves all of these (and docs/ipc.md) name the same
-//! commands, so adding a command without wiring it everywhere fails the build's tests.
+//! The app's command list. The names are written once, in `command_names.rs`, which build.rs
+//! includes for the permission manifest. `tauri::generate_handler!` needs them as paths, the
+//! capability file grants them and the UI's api.ts invokes them: the tests below prove these (and
+//! docs/ipc.md) name the same commands, so adding a command without wiring it everywhere fails.
 
-/// Every command the window may invoke, in the order docs/ipc.md lists them.
-pub const COMMANDS: &[&str] = &[
-    "connection_status",
-    "connect",
-    "forget_connection",
-    "limits",
-    "list_versions",
-    "roots",
-    "children",
-    "node_details",
-    "find_nodes",
-    "diff_versions",
-    "preview_edits",
-    "publish_edits",
-    "preview_rollback",
-    "rollback",
-    "audit_log",
-    "import_taxonomy",
-    "search",
-    "embedding_models",
-];
+pub use crate::command_names::COMMANDS;
 
 #[cfg(test)]
 mod tests {
@@ -55,11 +35,6 @@ mod tests {
     #[test]
     fn the_list_has_no_duplicates() {
         assert_eq!(want().len(), COMMANDS.len());
-    }
-
-    #[test]
-    fn build_rs_declares_every_command() {
-        assert_eq!(quoted_after(&read("build.rs"), ".commands(&[", "]"), want());
     }
 
     #[test]

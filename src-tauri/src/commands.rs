@@ -3,7 +3,6 @@
 //! UI's api.ts and docs/ipc.md by `command_list::tests`.
 
 use dtrag_api::audit::AuditRequest;
-use dtrag_api::limits::Limits;
 use dtrag_api::taxonomy::{
     DiffRequest, EditRequest, FindRequest, ImportRequest, NodeRequest, RollbackRequest,
     VersionRequest,
@@ -36,12 +35,6 @@ pub async fn connect(state: State<'_, AppState>, request: ConnectRequest) -> Res
 #[tracing::instrument(skip_all)]
 pub async fn forget_connection(state: State<'_, AppState>) -> Res<ConnectionStatus> {
     state.forget().await
-}
-
-#[tauri::command]
-#[tracing::instrument(skip_all)]
-pub async fn limits() -> Res<Limits> {
-    Ok(dtrag_api::limits::limits())
 }
 
 #[tauri::command]

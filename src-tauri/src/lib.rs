@@ -3,6 +3,7 @@
 
 pub mod bindings;
 pub mod command_list;
+mod command_names;
 mod commands;
 pub mod connection;
 mod logging;
@@ -37,7 +38,6 @@ pub fn run() {
             commands::connection_status,
             commands::connect,
             commands::forget_connection,
-            commands::limits,
             commands::list_versions,
             commands::roots,
             commands::children,

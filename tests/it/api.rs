@@ -329,3 +329,30 @@ async fn refusals_carry_the_kind_a_face_branches_on_and_write_nothing() {
         ErrorKind::NotFound
     );
 }
+
+#[tokio::test]
+async fn without_the_model_files_a_new_database_still_starts_and_says_why_search_is_bm25() {
+    let dir = std::env::temp_dir().join(format!("dtrag-api-nomodel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut cfg = config(dir.join("data"));
+    cfg.models_dir = dir.join("no-models-here");
+    let target = database::target(None, None, &cfg);
+
+    let (h, sample) = Handle::open(&target, cfg.clone(), 2).await.unwrap();
+    let sample = sample.expect("the samples");
+    assert_eq!((sample.documents, sample.embedded), (34, 0));
+    assert!(
+        sample
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("fetch-model.sh")),
+        "{sample:?}"
+    );
+    let r = search(&h, &request("vector search", Mode::Hybrid))
+        .await
+        .unwrap();
+    assert_eq!(r.mode, Mode::Bm25);
+    assert!(r.notice.is_some() && !r.hits.is_empty(), "{r:?}");
+    h.close(true).await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,7 +16,6 @@ import type {
   FindHit,
   FindRequest,
   ImportRequest,
-  Limits,
   Model,
   NodeDetails,
   NodeRequest,
@@ -114,11 +113,6 @@ export function connect(request: ConnectRequest): Promise<ConnectionStatus> {
 
 export function forgetConnection(): Promise<ConnectionStatus> {
   return call("forget_connection");
-}
-
-/** The library's limits (k, hits, query length), for the inputs to respect. */
-export function limits(): Promise<Limits> {
-  return call("limits");
 }
 
 /** All versions, ascending. */

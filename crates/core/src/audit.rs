@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use crate::error::Result;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     pub id: i64,
@@ -48,7 +48,7 @@ pub struct AuditFilter {
 
 /// Entries, newest first.
 pub async fn list(conn: &mut PgConnection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, AuditEntry>(
         "SELECT id, at, actor, action, version, details FROM audit_log
          WHERE ($1::text IS NULL OR actor = $1)
            AND ($2::text IS NULL OR starts_with(action, $2))
@@ -65,16 +65,5 @@ pub async fn list(conn: &mut PgConnection, filter: &AuditFilter) -> Result<Vec<A
     })
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                at: r.try_get("at")?,
-                actor: r.try_get("actor")?,
-                action: r.try_get("action")?,
-                version: r.try_get("version")?,
-                details: r.try_get("details")?,
-            })
-        })
-        .collect()
+    Ok(rows)
 }

@@ -1,6 +1,6 @@
 // The audit log, newest first, with filters.
 import { useCallback, useEffect, useState } from "react";
-import type { AuditEntry } from "../bindings";
+import { LIMITS, type AuditEntry } from "../bindings";
 import * as api from "../api";
 import { formatDateTime } from "../format";
 import { useServices } from "../services";
@@ -52,7 +52,7 @@ export function AuditView({ refreshKey, head, onRestore }: { refreshKey: number;
             data-testid="audit-limit"
             type="number"
             min={1}
-            max={10000}
+            max={LIMITS.audit_limit_max}
             value={limit}
             onChange={(e) => setLimit(Math.max(1, Number(e.target.value) || 1))}
             className="narrow"

@@ -1,7 +1,7 @@
 // The search view's query bar (Enter searches, Escape clears, ↑/↓ move through the results) and
 // its options: mode, hybrid weights, k, and why vector search is not available yet.
 import type { RefObject } from "react";
-import type { Weights } from "../bindings";
+import { LIMITS, type Weights } from "../bindings";
 import { type Search, WEIGHT_MAX } from "../hooks/useSearch";
 import { MODES } from "../searchText";
 
@@ -76,9 +76,9 @@ export function SearchForm({ s, inputRef }: { s: Search; inputRef: RefObject<HTM
             className="narrow"
             data-testid="search-k"
             min={1}
-            max={1000}
+            max={LIMITS.search_k_max}
             value={s.k}
-            onChange={(e) => s.setK(Math.min(1000, Math.max(1, Math.round(Number(e.target.value)) || 1)))}
+            onChange={(e) => s.setK(Math.min(LIMITS.search_k_max, Math.max(1, Math.round(Number(e.target.value)) || 1)))}
           />
         </label>
       </div>

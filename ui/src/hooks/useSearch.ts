@@ -1,12 +1,12 @@
 // The search view's state: the request (query, mode, weights, k, category scope), the embedding
 // models (whether vectors exist), the running search and its result, and the active hit.
 import { type KeyboardEvent as ReactKeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
-import type { Mode, Model, SearchResult, Weights } from "../bindings";
+import { LIMITS, type Mode, type Model, type SearchResult, type Weights } from "../bindings";
 import * as api from "../api";
 import { vectorUnavailable } from "../searchText";
 import { useServices } from "../services";
 
-export const DEFAULT_K = 10;
+export const DEFAULT_K = LIMITS.search_k_default;
 export const WEIGHT_MAX = 3;
 
 export function clampWeight(v: number): number {

@@ -1,11 +1,12 @@
 //! The documents held: list, show, remove.
 
 use serde::Serialize;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Serialize)]
+/// A document as [`SUMMARY`] reads it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocSummary {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -23,21 +24,10 @@ const SUMMARY: &str = "SELECT d.id, d.source_id, d.title,
               WHERE dc.document_id = d.id ORDER BY n.key) AS categories
     FROM document d";
 
-fn summary_from(r: &sqlx::postgres::PgRow) -> Result<DocSummary> {
-    Ok(DocSummary {
-        id: r.try_get("id")?,
-        source_id: r.try_get("source_id")?,
-        title: r.try_get("title")?,
-        chunks: r.try_get("chunks")?,
-        categories: r.try_get("categories")?,
-    })
-}
-
 pub async fn list(conn: &mut PgConnection) -> Result<Vec<DocSummary>> {
-    let rows = sqlx::query(&format!("{SUMMARY} ORDER BY d.source_id"))
+    Ok(sqlx::query_as(&format!("{SUMMARY} ORDER BY d.source_id"))
         .fetch_all(conn)
-        .await?;
-    rows.iter().map(summary_from).collect()
+        .await?)
 }
 
 /// A document with its chunks' texts.
@@ -76,11 +66,10 @@ async fn resolve(conn: &mut PgConnection, which: &str) -> Result<i64> {
 /// A document with its chunks' texts, by source id or id.
 pub async fn show(conn: &mut PgConnection, which: &str) -> Result<DocumentDetails> {
     let id = resolve(&mut *conn, which).await?;
-    let row = sqlx::query(&format!("{SUMMARY} WHERE d.id = $1"))
+    let document: DocSummary = sqlx::query_as(&format!("{SUMMARY} WHERE d.id = $1"))
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-    let document = summary_from(&row)?;
     let chunks: Vec<String> =
         sqlx::query_scalar("SELECT text FROM chunk WHERE document_id = $1 ORDER BY ordinal")
             .bind(id)
@@ -94,11 +83,10 @@ pub async fn show(conn: &mut PgConnection, which: &str) -> Result<DocumentDetail
 pub async fn remove(pool: &PgPool, which: &str) -> Result<DocSummary> {
     let mut tx = pool.begin().await?;
     let id = resolve(&mut tx, which).await?;
-    let row = sqlx::query(&format!("{SUMMARY} WHERE d.id = $1"))
+    let removed: DocSummary = sqlx::query_as(&format!("{SUMMARY} WHERE d.id = $1"))
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let removed = summary_from(&row)?;
     sqlx::query("DELETE FROM document WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)

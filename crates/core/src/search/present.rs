@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use crate::error::Result;
 
@@ -56,6 +56,17 @@ fn split_marked(marked: &str) -> Vec<Fragment> {
     out
 }
 
+/// A row of the details query.
+#[derive(sqlx::FromRow)]
+struct DetailsRow {
+    id: i64,
+    source_id: String,
+    title: String,
+    text: String,
+    marked: Option<String>,
+    categories: Vec<String>,
+}
+
 pub async fn details(
     conn: &mut PgConnection,
     chunk_ids: &[i64],
@@ -64,7 +75,7 @@ pub async fn details(
     if chunk_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = sqlx::query(
+    let rows: Vec<DetailsRow> = sqlx::query_as(
         "WITH q AS (SELECT (SELECT string_agg(quote_literal(u.lexeme), ' | ')
                             FROM unnest(to_tsvector('english', $2)) AS u)::tsquery AS tsq)
          SELECT c.id, d.source_id, d.title, c.text,
@@ -83,23 +94,21 @@ pub async fn details(
     .await?;
     let mut out = HashMap::new();
     for r in rows {
-        let text: String = r.try_get("text")?;
-        let marked: Option<String> = r.try_get("marked")?;
-        let fragments = match marked {
+        let fragments = match r.marked {
             Some(m) => split_marked(&m),
             None => vec![Fragment {
-                text: text.clone(),
+                text: r.text.clone(),
                 hit: false,
             }],
         };
         out.insert(
-            r.try_get::<i64, _>("id")?,
+            r.id,
             Details {
-                document: r.try_get("source_id")?,
-                title: r.try_get("title")?,
-                text,
+                document: r.source_id,
+                title: r.title,
+                text: r.text,
                 fragments,
-                categories: r.try_get("categories")?,
+                categories: r.categories,
             },
         );
     }

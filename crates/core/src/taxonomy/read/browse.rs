@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use super::{at_sql, ids_of, snapshot, At};
 use crate::error::{Error, Result};
 
 /// A node as listed in a tree or a list of children: enough to draw a row.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, sqlx::FromRow)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeSummary {
     pub key: String,
@@ -28,15 +28,6 @@ fn summary_select(at: At, param: usize) -> String {
     )
 }
 
-fn summary_from_row(r: &sqlx::postgres::PgRow) -> Result<NodeSummary> {
-    Ok(NodeSummary {
-        key: r.try_get("key")?,
-        label: r.try_get("label")?,
-        child_count: r.try_get("child_count")?,
-        parent_count: r.try_get("parent_count")?,
-    })
-}
-
 /// The roots (nodes without parents) at version `v`, ordered by label.
 pub async fn roots(conn: &mut PgConnection, at: At) -> Result<Vec<NodeSummary>> {
     let sql = format!(
@@ -47,8 +38,10 @@ pub async fn roots(conn: &mut PgConnection, at: At) -> Result<Vec<NodeSummary>> 
         at_sql("s", 1, at),
         at_sql("e", 1, at)
     );
-    let rows = sqlx::query(&sql).bind(at.version).fetch_all(conn).await?;
-    rows.iter().map(summary_from_row).collect()
+    Ok(sqlx::query_as(&sql)
+        .bind(at.version)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// The children of `key` at version `v`, ordered by label.
@@ -64,12 +57,11 @@ pub async fn children(conn: &mut PgConnection, at: At, key: &str) -> Result<Vec<
         at_sql("e", 1, at),
         at_sql("s", 1, at)
     );
-    let rows = sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(at.version)
         .bind(key)
         .fetch_all(conn)
-        .await?;
-    rows.iter().map(summary_from_row).collect()
+        .await?)
 }
 
 /// Every path from a root down to `key` at version `v` (each path is a list of keys, root first).
@@ -170,14 +162,11 @@ pub async fn show(
         at_sql("s", 1, at),
         at_sql("e", 1, at)
     );
-    let parents = sqlx::query(&parent_sql)
+    let parents: Vec<NodeSummary> = sqlx::query_as(&parent_sql)
         .bind(at.version)
         .bind(id)
         .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(summary_from_row)
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
     let children = children(&mut *conn, at, key).await?;
     let paths = paths_to_root(&mut *conn, at, key, 1000).await?;
     Ok(NodeDetails {

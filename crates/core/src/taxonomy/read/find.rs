@@ -1,13 +1,13 @@
 //! Label search: labels and alternative labels, ranked by trigram similarity.
 
 use serde::Serialize;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use super::{at_sql, At};
 use crate::error::Result;
 
 /// A label search hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FindHit {
     pub key: String,
@@ -51,24 +51,12 @@ pub async fn find(
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    let rows = sqlx::query(&sql)
+    let mut hits: Vec<FindHit> = sqlx::query_as(&sql)
         .bind(at.version)
         .bind(text)
         .bind(&escaped)
         .fetch_all(conn)
         .await?;
-    let mut hits = rows
-        .iter()
-        .map(|r| {
-            Ok(FindHit {
-                key: r.try_get("key")?,
-                label: r.try_get("label")?,
-                matched: r.try_get("matched")?,
-                score: r.try_get("score")?,
-                parent_labels: r.try_get("parent_labels")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

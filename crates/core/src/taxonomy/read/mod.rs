@@ -3,7 +3,8 @@
 //!
 //! A row is true at version `v` when its range contains `v`. At the head that is the same as an
 //! open range (`upper_inf`), which the small partial btree indexes on open rows serve; older
-//! versions use the range indexes (`valid` GiST). Every read takes an [`At`] — a version already
+//! versions filter the rows of a node's btree entries by range (`valid @> v`; a node has few rows
+//! across all versions, see docs/architecture.md). Every read takes an [`At`] — a version already
 //! checked to exist and compared with the head — so that choice is made once, by
 //! [`At::resolve`], and never by a caller's flag.
 

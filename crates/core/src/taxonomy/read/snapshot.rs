@@ -2,11 +2,32 @@
 
 use std::collections::HashMap;
 
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use super::{at_sql, At};
 use crate::error::Result;
 use crate::taxonomy::model::{NodeContent, NodeFull, NodeRecord};
+
+/// A node's state at a version with its parents' keys, as the snapshot reads it.
+#[derive(sqlx::FromRow)]
+struct StateRow {
+    id: i64,
+    key: String,
+    label: String,
+    alt_labels: Vec<String>,
+    description: String,
+    parents: Vec<String>,
+}
+
+/// A node's state at a version without its parents (the export reads the edges apart).
+#[derive(sqlx::FromRow)]
+struct ContentRow {
+    id: i64,
+    key: String,
+    label: String,
+    alt_labels: Vec<String>,
+    description: String,
+}
 
 /// Node ids of the given keys (keys that never existed are absent from the map).
 pub async fn ids_of(conn: &mut PgConnection, keys: &[String]) -> Result<HashMap<String, i64>> {
@@ -43,28 +64,20 @@ pub async fn snapshot(
         at_sql("e", 2, at),
         at_sql("s", 2, at)
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<StateRow> = sqlx::query_as(&sql)
         .bind(ids)
         .bind(at.version)
         .fetch_all(conn)
         .await?;
     let mut out = HashMap::with_capacity(rows.len());
     for r in rows {
-        let parents: Vec<String> = r.try_get("parents")?;
-        out.insert(
-            r.try_get::<i64, _>("id")?,
-            (
-                r.try_get::<String, _>("key")?,
-                NodeFull {
-                    content: NodeContent {
-                        label: r.try_get("label")?,
-                        alt_labels: r.try_get("alt_labels")?,
-                        description: r.try_get("description")?,
-                    },
-                    parents: parents.into_iter().collect(),
-                },
-            ),
-        );
+        let content = NodeContent {
+            label: r.label,
+            alt_labels: r.alt_labels,
+            description: r.description,
+        };
+        let parents = r.parents.into_iter().collect();
+        out.insert(r.id, (r.key, NodeFull { content, parents }));
     }
     Ok(out)
 }
@@ -85,11 +98,11 @@ pub async fn all_keys(conn: &mut PgConnection, at: At) -> Result<Vec<String>> {
 pub async fn export(conn: &mut PgConnection, requested: Option<i64>) -> Result<Vec<NodeRecord>> {
     let at = At::resolve(&mut *conn, requested).await?;
     let sql = format!(
-        "SELECT s.node_id, n.key, s.label, s.alt_labels, s.description
+        "SELECT s.node_id AS id, n.key, s.label, s.alt_labels, s.description
          FROM node_state s JOIN node n ON n.id = s.node_id WHERE {}",
         at_sql("s", 1, at)
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<ContentRow> = sqlx::query_as(&sql)
         .bind(at.version)
         .fetch_all(&mut *conn)
         .await?;
@@ -107,14 +120,13 @@ pub async fn export(conn: &mut PgConnection, requested: Option<i64>) -> Result<V
     }
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: i64 = r.try_get("node_id")?;
-        let mut ps = parents.remove(&id).unwrap_or_default();
+        let mut ps = parents.remove(&r.id).unwrap_or_default();
         ps.sort();
         out.push(NodeRecord {
-            key: r.try_get("key")?,
-            label: r.try_get("label")?,
-            alt_labels: r.try_get("alt_labels")?,
-            description: r.try_get("description")?,
+            key: r.key,
+            label: r.label,
+            alt_labels: r.alt_labels,
+            description: r.description,
             parents: ps,
         });
     }

@@ -1,6 +1,6 @@
 //! Versions: the head, one version, all of them, and [`At`] — a version resolved against the head.
 
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use crate::error::{Error, Result};
 use crate::taxonomy::model::{Version, VersionKind};
@@ -45,38 +45,55 @@ pub async fn head_version(conn: &mut PgConnection) -> Result<i64> {
     )
 }
 
-fn version_from_row(r: &sqlx::postgres::PgRow) -> Result<Version> {
-    let kind: String = r.try_get("kind")?;
-    Ok(Version {
-        version: r.try_get("version")?,
-        parent_version: r.try_get("parent_version")?,
-        created_at: r.try_get("created_at")?,
-        author: r.try_get("author")?,
-        message: r.try_get("message")?,
-        kind: VersionKind::parse(&kind)
-            .ok_or_else(|| Error::Internal(format!("unknown version kind {kind:?}")))?,
-        restored_from: r.try_get("restored_from")?,
-    })
+/// The columns every version read selects.
+const VERSION_COLUMNS: &str =
+    "version, parent_version, created_at, author, message, kind, restored_from";
+
+/// A `taxonomy_version` row; `kind` is checked into a [`VersionKind`] by [`TryFrom`].
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    parent_version: Option<i64>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    author: String,
+    message: String,
+    kind: String,
+    restored_from: Option<i64>,
+}
+
+impl TryFrom<VersionRow> for Version {
+    type Error = Error;
+
+    fn try_from(r: VersionRow) -> Result<Version> {
+        Ok(Version {
+            kind: VersionKind::parse(&r.kind)
+                .ok_or_else(|| Error::Internal(format!("unknown version kind {:?}", r.kind)))?,
+            version: r.version,
+            parent_version: r.parent_version,
+            created_at: r.created_at,
+            author: r.author,
+            message: r.message,
+            restored_from: r.restored_from,
+        })
+    }
 }
 
 pub async fn versions(conn: &mut PgConnection) -> Result<Vec<Version>> {
-    let rows = sqlx::query(
-        "SELECT version, parent_version, created_at, author, message, kind, restored_from
-         FROM taxonomy_version ORDER BY version",
-    )
+    let rows: Vec<VersionRow> = sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS} FROM taxonomy_version ORDER BY version"
+    ))
     .fetch_all(conn)
     .await?;
-    rows.iter().map(version_from_row).collect()
+    rows.into_iter().map(Version::try_from).collect()
 }
 
 pub async fn version(conn: &mut PgConnection, v: i64) -> Result<Version> {
-    let row = sqlx::query(
-        "SELECT version, parent_version, created_at, author, message, kind, restored_from
-         FROM taxonomy_version WHERE version = $1",
-    )
+    let row: VersionRow = sqlx::query_as(&format!(
+        "SELECT {VERSION_COLUMNS} FROM taxonomy_version WHERE version = $1"
+    ))
     .bind(v)
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NoSuchVersion(v))?;
-    version_from_row(&row)
+    Version::try_from(row)
 }

@@ -1,26 +1,12 @@
-//! Any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI itself, Azure-style proxies, vLLM,
-//! Ollama, LM Studio, text-embeddings-inference, ...) behind the [`Embedder`] trait.
-//!
-//! The client is blocking ([`ureq`]) so the trait stays synchronous. Input is sent in batches of
-//! [`OpenAiConfig::batch_size`] texts; connection errors, timeouts, HTTP 408, 429 and 5xx are
-//! retried with exponential backoff and jitter (a `Retry-After` header in seconds is honoured,
-//! capped at [`MAX_RETRY_AFTER`]); other 4xx fail at once. 401/403 are [`EmbedError::BadKey`].
-//!
-//! The API key comes from [`api_key`]: `$DTRAG_EMBEDDINGS_API_KEY`, else the OS keyring
-//! (service [`KEYRING_SERVICE`], user = the model's name in the database).
+//! [`OpenAiEmbedder`]: batched requests, retries with backoff, and checking the answers.
 
 use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{normalize, EmbedError, Embedder, ModelInfo};
-
-/// Environment variable that, when set and not empty, overrides the keyring for the API key.
-pub const API_KEY_ENV: &str = "DTRAG_EMBEDDINGS_API_KEY";
-
-/// Keyring service under which API keys are stored (the user is the model's name).
-pub const KEYRING_SERVICE: &str = "dtrag-studio-embeddings";
+use super::OpenAiConfig;
+use crate::{normalize, EmbedError, Embedder, ModelInfo};
 
 /// Longest wait a server can impose through `Retry-After`.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -33,101 +19,6 @@ const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How much of an unparseable body goes into an error message.
 const SNIPPET_CHARS: usize = 300;
-
-/// How to reach an OpenAI-compatible embeddings endpoint. Stored as JSON in the database;
-/// durations are serialised as milliseconds (`timeout_ms`, `initial_backoff_ms`), and every
-/// field but `base_url`, `model` and `dims` may be left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenAiConfig {
-    /// Server root, e.g. `https://api.openai.com` or `http://localhost:11434/v1` (a trailing `/`
-    /// or `/v1` is accepted).
-    pub base_url: String,
-    /// The `model` sent to the server, e.g. `text-embedding-3-small`.
-    pub model: String,
-    /// Floats per vector; every answer is checked against it.
-    pub dims: usize,
-    /// Send `"dimensions": dims` in the request (OpenAI's text-embedding-3 models can shorten
-    /// their vectors; many compatible servers reject the field, hence off by default).
-    #[serde(default)]
-    pub send_dimensions: bool,
-    /// Texts per request.
-    #[serde(default = "default_batch_size")]
-    pub batch_size: usize,
-    /// Retries after the first attempt of each request.
-    #[serde(default = "default_max_retries")]
-    pub max_retries: u32,
-    /// End-to-end time limit of one attempt (connect, send, read the answer).
-    #[serde(rename = "timeout_ms", default = "default_timeout", with = "millis")]
-    pub timeout: Duration,
-    /// Backoff before the first retry; doubles at each retry (with jitter), up to 30 s.
-    #[serde(
-        rename = "initial_backoff_ms",
-        default = "default_initial_backoff",
-        with = "millis"
-    )]
-    pub initial_backoff: Duration,
-}
-
-fn default_batch_size() -> usize {
-    64
-}
-fn default_max_retries() -> u32 {
-    5
-}
-fn default_timeout() -> Duration {
-    Duration::from_secs(60)
-}
-fn default_initial_backoff() -> Duration {
-    Duration::from_millis(500)
-}
-
-impl OpenAiConfig {
-    /// A configuration with the default batching, retry and timeout settings.
-    pub fn new(base_url: impl Into<String>, model: impl Into<String>, dims: usize) -> Self {
-        OpenAiConfig {
-            base_url: base_url.into(),
-            model: model.into(),
-            dims,
-            send_dimensions: false,
-            batch_size: default_batch_size(),
-            max_retries: default_max_retries(),
-            timeout: default_timeout(),
-            initial_backoff: default_initial_backoff(),
-        }
-    }
-
-    /// The URL requests go to: `{base_url}/v1/embeddings`, whether `base_url` ends with `/`,
-    /// `/v1`, `/v1/` or even `/v1/embeddings`.
-    pub fn endpoint_url(&self) -> String {
-        let base = self.base_url.trim().trim_end_matches('/');
-        let base = base.strip_suffix("/embeddings").unwrap_or(base);
-        let base = base.trim_end_matches('/');
-        let base = base.strip_suffix("/v1").unwrap_or(base);
-        format!("{base}/v1/embeddings")
-    }
-}
-
-impl Default for OpenAiConfig {
-    /// OpenAI's `text-embedding-3-small` (1536 dimensions).
-    fn default() -> Self {
-        OpenAiConfig::new("https://api.openai.com", "text-embedding-3-small", 1536)
-    }
-}
-
-/// `Duration` as whole milliseconds.
-mod millis {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        u64::deserialize(d).map(Duration::from_millis)
-    }
-}
 
 /// An [`Embedder`] calling an OpenAI-compatible `/v1/embeddings` endpoint.
 pub struct OpenAiEmbedder {
@@ -470,53 +361,4 @@ fn jitter() -> f64 {
         .unwrap_or_default();
     let x = std::collections::hash_map::RandomState::new().hash_one(seed);
     (x >> 11) as f64 / (1u64 << 53) as f64
-}
-
-// ---------------------------------------------------------------------------------------------
-// API keys
-// ---------------------------------------------------------------------------------------------
-
-/// The API key of `model_name`: `from_environment` when given and not empty (the edge reads
-/// `DTRAG_EMBEDDINGS_API_KEY` for headless runs and CI), else the OS keyring entry (service
-/// [`KEYRING_SERVICE`], user `model_name`). [`EmbedError::NoKey`] when there is none;
-/// [`EmbedError::Keyring`] when the keyring cannot be used (e.g. no secret service running).
-pub fn api_key(model_name: &str, from_environment: Option<&str>) -> Result<String, EmbedError> {
-    if let Some(key) = from_environment.map(str::trim).filter(|k| !k.is_empty()) {
-        return Ok(key.to_string());
-    }
-    match keyring_entry(model_name)?.get_password() {
-        Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_string()),
-        Ok(_) | Err(keyring::Error::NoEntry) => Err(EmbedError::NoKey(model_name.to_string())),
-        Err(e) => Err(keyring_error(model_name, e)),
-    }
-}
-
-/// Stores (or replaces) the API key of `model_name` in the OS keyring.
-pub fn store_api_key(model_name: &str, key: &str) -> Result<(), EmbedError> {
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(EmbedError::NoKey(model_name.to_string()));
-    }
-    keyring_entry(model_name)?
-        .set_password(key)
-        .map_err(|e| keyring_error(model_name, e))
-}
-
-/// Removes the API key of `model_name` from the OS keyring (no error if there was none).
-pub fn delete_api_key(model_name: &str) -> Result<(), EmbedError> {
-    match keyring_entry(model_name)?.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(keyring_error(model_name, e)),
-    }
-}
-
-fn keyring_entry(model_name: &str) -> Result<keyring::Entry, EmbedError> {
-    keyring::Entry::new(KEYRING_SERVICE, model_name).map_err(|e| keyring_error(model_name, e))
-}
-
-fn keyring_error(model_name: &str, e: keyring::Error) -> EmbedError {
-    EmbedError::Keyring {
-        model: model_name.to_string(),
-        detail: e.to_string(),
-    }
 }

@@ -1,130 +1,21 @@
-//! Edits: a change set of operations based on a version, published together as one version.
-//!
-//! Operations are applied in order to a working copy of the nodes they touch (loaded lazily from
-//! the head), then the working copy is published through the one write path. When the head has
-//! moved past the base, the change set is rebased if none of the nodes it writes changed since the
-//! base; otherwise the conflict is reported and nothing is written.
+//! The working copy of an edit: the nodes a change set touches, loaded lazily from the head, and
+//! each operation applied to them in memory.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufRead;
-use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
-use super::diff::{self, Diff};
-use super::model::{NodeContent, NodeFull, PublishMeta, VersionKind};
-use super::publish::{self, CycleCheck, Published, Target};
-use super::read;
+use super::EditOp;
 use crate::error::{Error, Result};
-
-/// One edit operation (JSON: `{"op": "rename", "key": "...", "label": "..."}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum EditOp {
-    Add {
-        key: String,
-        label: String,
-        #[serde(default)]
-        alt_labels: Vec<String>,
-        #[serde(default)]
-        description: String,
-        #[serde(default)]
-        parents: Vec<String>,
-    },
-    Rename {
-        key: String,
-        label: String,
-    },
-    SetDescription {
-        key: String,
-        description: String,
-    },
-    SetAltLabels {
-        key: String,
-        alt_labels: Vec<String>,
-    },
-    AddParent {
-        key: String,
-        parent: String,
-    },
-    RemoveParent {
-        key: String,
-        parent: String,
-    },
-    /// Replaces all parents (an empty list makes the node a root).
-    Move {
-        key: String,
-        parents: Vec<String>,
-    },
-    /// Removes a node. Refused while it has children, unless `cascade`: then its edges to its
-    /// children are removed too, and children left without any parent are deleted the same way.
-    Delete {
-        key: String,
-        #[serde(default)]
-        cascade: bool,
-    },
-    /// Merges `from` into `into`: `from`'s children move to `into`, its label and alternative
-    /// labels become alternative labels of `into`, and `from` is removed.
-    Merge {
-        from: String,
-        into: String,
-    },
-}
-
-impl EditOp {
-    pub fn name(&self) -> &'static str {
-        match self {
-            EditOp::Add { .. } => "add",
-            EditOp::Rename { .. } => "rename",
-            EditOp::SetDescription { .. } => "set_description",
-            EditOp::SetAltLabels { .. } => "set_alt_labels",
-            EditOp::AddParent { .. } => "add_parent",
-            EditOp::RemoveParent { .. } => "remove_parent",
-            EditOp::Move { .. } => "move",
-            EditOp::Delete { .. } => "delete",
-            EditOp::Merge { .. } => "merge",
-        }
-    }
-}
-
-/// Reads a change set file: one operation per line (blank lines skipped).
-pub fn read_ops(path: &Path) -> Result<Vec<EditOp>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io_path(path, e))?;
-    parse_ops(std::io::BufReader::new(f), path)
-}
-
-pub fn parse_ops(reader: impl BufRead, name: &Path) -> Result<Vec<EditOp>> {
-    let mut ops = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::io_path(name, e))?;
-        if line.len() > crate::limits::MAX_LINE_BYTES {
-            return Err(Error::bad_input(name, i + 1, "line is too long"));
-        }
-        if line.trim().is_empty() {
-            continue;
-        }
-        let op = serde_json::from_str(&line)
-            .map_err(|e| Error::bad_input(name, i + 1, format!("malformed operation: {e}")))?;
-        ops.push(op);
-    }
-    if ops.is_empty() {
-        return Err(Error::bad_input(
-            name,
-            0,
-            "the change set has no operations",
-        ));
-    }
-    Ok(ops)
-}
+use crate::taxonomy::model::{NodeContent, NodeFull};
+use crate::taxonomy::read;
 
 /// The nodes a change set reads and writes, loaded from the head on first use.
-struct Workspace<'c> {
-    conn: &'c mut PgConnection,
-    head: i64,
-    nodes: BTreeMap<String, Option<NodeFull>>,
-    written: BTreeSet<String>,
+pub(super) struct Workspace<'c> {
+    pub(super) conn: &'c mut PgConnection,
+    pub(super) head: i64,
+    pub(super) nodes: BTreeMap<String, Option<NodeFull>>,
+    pub(super) written: BTreeSet<String>,
 }
 
 impl<'c> Workspace<'c> {
@@ -202,7 +93,7 @@ impl<'c> Workspace<'c> {
         Ok(())
     }
 
-    async fn apply(&mut self, op: &EditOp) -> Result<()> {
+    pub(super) async fn apply(&mut self, op: &EditOp) -> Result<()> {
         match op {
             EditOp::Add {
                 key,
@@ -331,103 +222,4 @@ impl<'c> Workspace<'c> {
         }
         Ok(())
     }
-}
-
-/// Publishes `ops`, written against version `base`, as one version.
-pub async fn apply(
-    pool: &PgPool,
-    base: i64,
-    ops: &[EditOp],
-    meta: &PublishMeta,
-) -> Result<Published> {
-    let mut tx = pool.begin().await?;
-    let published = apply_in(&mut tx, base, ops, meta).await?;
-    tx.commit().await?;
-    Ok(published)
-}
-
-/// What publishing `ops` would change, without publishing: the change set is applied and checked
-/// exactly as `apply` does (cycles, conflicts, missing nodes are reported the same way) inside a
-/// transaction that is then rolled back.
-pub async fn preview(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMeta) -> Result<Diff> {
-    let mut tx = pool.begin().await?;
-    let published = apply_in(&mut tx, base, ops, meta).await?;
-    let to = published.version.unwrap_or(published.base_head);
-    let diff = diff::diff(&mut tx, published.base_head, to).await?;
-    tx.rollback().await?;
-    Ok(diff)
-}
-
-async fn apply_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    base: i64,
-    ops: &[EditOp],
-    meta: &PublishMeta,
-) -> Result<Published> {
-    let head = publish::begin(tx).await?;
-    if base < 0 || base > head {
-        return Err(Error::NoSuchVersion(base));
-    }
-    let mut ws = Workspace {
-        conn: tx,
-        head,
-        nodes: BTreeMap::new(),
-        written: BTreeSet::new(),
-    };
-    for (i, op) in ops.iter().enumerate() {
-        ws.apply(op).await.map_err(|e| match e {
-            Error::Db(_) | Error::Io { .. } => e,
-            other => Error::BadEdit {
-                index: i + 1,
-                op: op.name().to_string(),
-                message: other.to_string(),
-            },
-        })?;
-    }
-    let target: Target = ws
-        .written
-        .iter()
-        .map(|k| (k.clone(), ws.nodes.get(k).cloned().flatten()))
-        .collect();
-
-    if base < head {
-        // Rebase: allowed when nothing this change set writes was changed since its base.
-        let changed = read::changed_node_ids(tx, base, head).await?;
-        let changed_keys: BTreeSet<String> = if changed.is_empty() {
-            BTreeSet::new()
-        } else {
-            sqlx::query_scalar::<_, String>("SELECT key FROM node WHERE id = ANY($1::int8[])")
-                .bind(&changed)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .collect()
-        };
-        let conflicts: Vec<String> = target
-            .keys()
-            .filter(|k| changed_keys.contains(*k))
-            .cloned()
-            .collect();
-        if !conflicts.is_empty() {
-            return Err(Error::Conflict {
-                base,
-                head,
-                keys: conflicts,
-            });
-        }
-    }
-
-    publish::publish(
-        tx,
-        head,
-        target,
-        publish::Request {
-            kind: VersionKind::Edit,
-            meta,
-            restored_from: None,
-            cycle_check: CycleCheck::InDatabase,
-            audit_details: serde_json::json!({ "base": base, "ops": ops }),
-        },
-    )
-    .await
 }
