@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything needed and runs DT-RAG Studio, the desktop app, on the embedded local
-# PostgreSQL (created in the data directory on first start and loaded with a sample taxonomy).
+# PostgreSQL (created in the data directory on first start and loaded with the sample taxonomy and
+# sample documents with vectors).
 # With arguments, runs the `dtrag` command line with them instead (e.g. `taxonomy versions`).
 set -euo pipefail
 cd "$(dirname "$0")/.."

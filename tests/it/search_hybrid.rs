@@ -10,6 +10,7 @@ use dtrag_core::models::EmbedderSource;
 use dtrag_core::models::{self, HnswSettings, KnnPlan, Model, NewModel, Provider};
 use dtrag_core::search::{self, fuse, vector, Mode, SearchRequest, Weights};
 use dtrag_core::taxonomy::import;
+use dtrag_core::ErrorKind;
 use dtrag_embed::local::{LocalMiniLm, MINILM, MINILM_DIMS};
 use dtrag_embed::{normalize, EmbedError, Embedder, ModelInfo};
 
@@ -323,6 +324,7 @@ async fn scoped_vector_and_hybrid_search_never_leave_the_scope() {
     let mut r = req("music", Mode::Hybrid);
     r.under = vec!["no.such".into()];
     let err = search::run(&db.pool, &r, source()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     assert!(
         err.to_string().contains("\"no.such\" does not exist"),
         "{err}"
@@ -464,6 +466,7 @@ async fn models_coexist_with_their_own_dimensions_indexes_and_defaults() {
     .unwrap();
     assert_eq!(idx_left, 1);
     let err = models::get(&mut conn, None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
     assert!(
         err.to_string().contains("no default embedding model"),
         "{err}"
@@ -480,6 +483,7 @@ async fn an_interrupted_embedding_job_keeps_its_batches_and_a_rerun_finishes() {
     let err = models::embed_pending(&db.pool, &m, failing, 2, &mut |_, _| {})
         .await
         .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Embedding, "{err}");
     assert!(err.to_string().contains("simulated failure"), "{err}");
     let mut conn = db.pool.acquire().await.unwrap();
     assert_eq!(
@@ -503,13 +507,21 @@ async fn bad_requests_and_settings_get_clear_errors_and_write_nothing() {
     let before = crate::common::fingerprint(&db.pool).await;
     let mut r = req("x", Mode::Hybrid);
     r.k = 0;
-    assert!(search::run(&db.pool, &r, source()).await.is_err());
+    let kind = |e: dtrag_core::Error| e.kind();
+    assert_eq!(
+        kind(search::run(&db.pool, &r, source()).await.unwrap_err()),
+        ErrorKind::InvalidInput
+    );
     let mut r = req("x", Mode::Hybrid);
     r.weights.bm25 = -1.0;
-    assert!(search::run(&db.pool, &r, source()).await.is_err());
+    assert_eq!(
+        kind(search::run(&db.pool, &r, source()).await.unwrap_err()),
+        ErrorKind::InvalidInput
+    );
     let mut r = req("x", Mode::Vector);
     r.model = Some("nope".into());
     let e = search::run(&db.pool, &r, source()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
     assert!(e.to_string().contains("no embedding model \"nope\""), "{e}");
     for bad in [
         HnswSettings {
@@ -531,15 +543,18 @@ async fn bad_requests_and_settings_get_clear_errors_and_write_nothing() {
         let e = models::build_index(&db.pool, MINILM, Some(bad))
             .await
             .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
         assert!(e.to_string().contains("must be"), "{e}");
     }
     let e = models::register(&db.pool, &minilm_model())
         .await
         .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
     assert!(e.to_string().contains("already exists"), "{e}");
     let e = models::register(&db.pool, &letters_model("bad name!", 8))
         .await
         .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
     assert!(e.to_string().contains("not allowed"), "{e}");
     let e = models::register(&db.pool, &letters_model("huge", 4096))
         .await
@@ -554,6 +569,7 @@ async fn bad_requests_and_settings_get_clear_errors_and_write_nothing() {
     let mut r = req("x", Mode::Hybrid);
     r.model = Some("empty-4".into());
     let e = search::run(&db.pool, &r, source()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
     assert!(e.to_string().contains("dtrag embed"), "{e}");
 }
 
