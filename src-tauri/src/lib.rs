@@ -52,6 +52,18 @@ pub fn run() {
             commands::import_taxonomy,
             commands::search,
             commands::embedding_models,
+            commands::review::classify,
+            commands::review::review_stats,
+            commands::review::review_list,
+            commands::review::review_next,
+            commands::review::review_release,
+            commands::review::review_item,
+            commands::review::review_decide,
+            commands::review::review_skip,
+            commands::review::review_undo,
+            commands::review::review_recent,
+            commands::review::review_bulk_accept,
+            commands::review::category_counts,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -1,10 +1,13 @@
 // DT-RAG Studio end to end: the real app (target/debug/dtrag-studio) in a real window (Xvfb),
 // driven through tauri-driver + WebKitWebDriver, on its own embedded PostgreSQL in a fresh data
-// directory (the app loads the 27-node sample taxonomy there as version 1).
+// directory (the app loads the 27-node sample taxonomy there as version 1, and 46 sample
+// documents, 12 of them unlabelled: the classifier's first run sends those 12 to review).
 //
 // One app session for the whole file; the steps build on each other in this order:
 //   browse -> find -> edit + publish (v2) -> cycle refused (picker, then drag and drop; no version)
 //   -> switch to v1 (read-only) -> diff v1 -> v2 -> rollback to v1 (v3) -> history
+//   -> review (lib/review-steps.mjs: decisions by keyboard checked with the CLI, the tree's
+//      counts, a delete's impact in the draft preview)
 //   -> search (the sample documents a new database starts with, plus documents added with the CLI,
 //      which embeds them: BM25, a category scope, then hybrid with both signals)
 //   -> close.
@@ -48,6 +51,7 @@ import {
   waitFor,
   waitForText,
 } from "./lib/studio.mjs";
+import { reviewSteps } from "./lib/review-steps.mjs";
 
 const PG_PATH = ["knowledge", "tech", "tech.db", "tech.db.postgres", "tech.db.pgvector"];
 const VECTOR_PATH = ["knowledge", "tech", "tech.search", "tech.search.vector", "tech.db.pgvector"];
@@ -127,7 +131,7 @@ function cliVersions() {
 /** Back to a neutral screen between steps: no dialog, no error banner. */
 async function settle() {
   if (!browser) return;
-  for (const id of ["rollback-close", "rollback-cancel", "confirm-cancel"]) {
+  for (const id of ["rollback-close", "rollback-cancel", "confirm-cancel", "picker-cancel"]) {
     const b = await browser.$(tid(id));
     if ((await b.isExisting()) && (await b.isDisplayed())) await b.click();
   }
@@ -524,12 +528,14 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
           cells: [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()),
         })),
       );
-    const rows = await waitFor(browser, read, (r) => r.length >= 3, { what: "the audit rows" });
+    const all = await waitFor(browser, read, (r) => r.length >= 4, { what: "the audit rows" });
+    // The classifier's run on the sample documents (after the import) is logged too.
     assert.deepEqual(
-      rows.map((r) => r.action),
-      ["taxonomy.rollback", "taxonomy.edit", "taxonomy.import"],
+      all.map((r) => r.action),
+      ["taxonomy.rollback", "taxonomy.edit", "classify.batch", "taxonomy.import"],
       "newest first; the refused publishes left no entry",
     );
+    const rows = all.filter((r) => r.action.startsWith("taxonomy."));
     assert.deepEqual(
       rows.map((r) => r.cells[3]),
       ["v3", "v2", "v1"],
@@ -543,6 +549,7 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
       [
         ["taxonomy.rollback", 3],
         ["taxonomy.edit", 2],
+        ["classify.batch", null],
         ["taxonomy.import", 1],
       ],
     );
@@ -555,6 +562,8 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
     await (await browser.$(tid("audit-refresh"))).click();
     await waitFor(browser, async () => (await read()).map((r) => r.action), ["taxonomy.edit"], { what: "the filtered audit rows" });
   });
+
+  reviewSteps(step, () => browser);
 
   /** Document ids of the search results, in order. */
   function hitDocs() {

@@ -42,13 +42,13 @@ async fn a_new_embedded_database_starts_with_the_samples_and_a_search_that_answe
     let (h, sample) = Handle::open(&target, cfg.clone(), 4).await.unwrap();
     let sample = sample.expect("a new database gets the samples");
     assert_eq!(sample.taxonomy_version, Some(1));
-    assert_eq!(sample.documents, 34);
+    assert_eq!(sample.documents, 46);
     assert!(
-        sample.embedded >= 34,
+        sample.embedded >= 46,
         "every sample chunk embedded: {sample:?}"
     );
     assert_eq!(sample.notice, None);
-    assert_eq!(documents::list(&h).await.unwrap().len(), 34);
+    assert_eq!(documents::list(&h).await.unwrap().len(), 46);
     let versions = taxonomy::versions(&h).await.unwrap();
     let head = versions.last().expect("versions");
     assert_eq!((head.version, head.author.as_str()), (1, "api-test"));
@@ -75,7 +75,7 @@ async fn a_new_embedded_database_starts_with_the_samples_and_a_search_that_answe
     // Opening it again loads nothing more.
     let (h, sample) = Handle::open(&target, cfg.clone(), 2).await.unwrap();
     assert!(sample.is_none());
-    assert_eq!(documents::list(&h).await.unwrap().len(), 34);
+    assert_eq!(documents::list(&h).await.unwrap().len(), 46);
     h.close(true).await.unwrap();
     assert!(!database::status(&cfg).await.unwrap().running);
     let _ = std::fs::remove_dir_all(&dir);
@@ -340,7 +340,10 @@ async fn without_the_model_files_a_new_database_still_starts_and_says_why_search
 
     let (h, sample) = Handle::open(&target, cfg.clone(), 2).await.unwrap();
     let sample = sample.expect("the samples");
-    assert_eq!((sample.documents, sample.embedded), (34, 0));
+    assert_eq!(
+        (sample.documents, sample.embedded, sample.queued),
+        (46, 0, 0)
+    );
     assert!(
         sample
             .notice

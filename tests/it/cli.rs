@@ -181,7 +181,19 @@ async fn diff_json_has_the_documented_shape() {
     let d = json(url, &["taxonomy", "diff", "1", "3", "--json"]);
     assert_eq!(
         keys(&d),
-        BTreeSet::from(["from", "to", "summary", "added", "removed", "renamed", "moved", "edited"])
+        BTreeSet::from([
+            "from", "to", "summary", "added", "removed", "renamed", "moved", "edited", "impact"
+        ])
+    );
+    assert_eq!(
+        keys(&d["impact"]),
+        BTreeSet::from([
+            "entries",
+            "sent_to_review",
+            "carried_by_merge",
+            "split_items",
+            "restored"
+        ])
     );
     assert_eq!((d["from"].as_i64(), d["to"].as_i64()), (Some(1), Some(3)));
     assert_eq!(

@@ -167,7 +167,10 @@ pub async fn fingerprint(pool: &PgPool) -> String {
             (SELECT string_agg(n::text, ',' ORDER BY id) FROM node n),
             (SELECT string_agg(s::text, ',' ORDER BY node_id, lower(valid)) FROM node_state s),
             (SELECT string_agg(e::text, ',' ORDER BY parent_id, child_id, lower(valid)) FROM edge e),
-            (SELECT string_agg(a.id::text || a.action, ',' ORDER BY id) FROM audit_log a)))",
+            (SELECT string_agg(a.id::text || a.action, ',' ORDER BY id) FROM audit_log a),
+            (SELECT string_agg(c::text, ',' ORDER BY id) FROM classification c),
+            (SELECT string_agg(r::text, ',' ORDER BY id) FROM review_item r),
+            (SELECT string_agg(d::text, ',' ORDER BY id) FROM review_decision d)))",
     )
     .fetch_one(pool)
     .await

@@ -2,6 +2,7 @@
 //! test against a real PostgreSQL + pgvector (a fresh database per test; see `common`).
 
 mod api;
+mod classify;
 mod cli;
 mod common;
 mod diff_rollback;
@@ -13,6 +14,11 @@ mod embedded;
 mod import;
 mod migrations;
 mod property;
+mod review;
+mod review_cli;
+mod review_corpus;
+mod review_impact;
+mod review_property;
 mod search;
 mod search_hybrid;
 mod wordnet;

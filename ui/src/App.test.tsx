@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import type { ConnectionStatus, Diff, Version } from "./bindings";
 import { App } from "./App";
 import * as api from "./api";
-import { CHILDREN, details, emptyDiff, ROOTS, SAMPLE_DIFF, VERSIONS } from "./test/fixtures";
+import { CHILDREN, details, emptyDiff, NO_IMPACT, ROOTS, SAMPLE_DIFF, VERSIONS } from "./test/fixtures";
 
 vi.mock("./api", async (importOriginal) => {
   const actual = await importOriginal<typeof import("./api")>();
@@ -26,6 +26,7 @@ vi.mock("./api", async (importOriginal) => {
     importTaxonomy: vi.fn(),
     search: vi.fn(),
     embeddingModels: vi.fn(),
+    categoryCounts: vi.fn(),
   };
 });
 
@@ -56,6 +57,7 @@ beforeEach(() => {
   m.previewEdits.mockImplementation(async (base) => ({ ...SAMPLE_DIFF, from: base, to: base + 1 }));
   m.auditLog.mockResolvedValue([]);
   m.embeddingModels.mockResolvedValue([]);
+  m.categoryCounts.mockResolvedValue([]);
 });
 
 function rows() {
@@ -171,7 +173,7 @@ describe("draft", () => {
     fireEvent.change(screen.getByTestId("publish-message"), { target: { value: "better name" } });
     m.publishEdits.mockImplementation(async () => {
       versions = [...versions, { ...versions[2], version: 4, message: "better name" }];
-      return { version: 4, base_head: 3, stats: { nodes_added: 0, nodes_removed: 0, nodes_changed: 1, edges_added: 0, edges_removed: 0 }, elapsed_ms: 12.3 };
+      return { version: 4, base_head: 3, stats: { nodes_added: 0, nodes_removed: 0, nodes_changed: 1, edges_added: 0, edges_removed: 0 }, impact: NO_IMPACT, elapsed_ms: 12.3 };
     });
     fireEvent.click(screen.getByTestId("publish-button"));
     await waitFor(() => expect(screen.getByTestId("status-message").textContent).toBe("Published version 4 in 12 ms"));
@@ -349,6 +351,7 @@ describe("connection and busy state", () => {
       version: 4,
       base_head: 3,
       stats: { nodes_added: 2, nodes_removed: 1, nodes_changed: 0, edges_added: 2, edges_removed: 1 },
+      impact: NO_IMPACT,
       elapsed_ms: 12.3,
     });
     await renderLoaded();

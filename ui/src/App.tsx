@@ -5,15 +5,19 @@
  * in TESTIDS.md: keep them.
  *
  * State lives in hooks/ (one concern each): useShell (busy tasks, error banner, status message),
- * useTabs, useConnection, useVersions, useTreeState, useDraft, useRollback, useImport.
+ * useTabs, useConnection, useVersions, useTreeState, useDraft, useRollback, useImport, useReview (the
+ * review tab's filter and change counters, shared with the tree) and useCategoryCounts (the
+ * tree's per-category document and review counts).
  */
 import { useCallback, useMemo, useReducer, useState } from "react";
 import type { Diff } from "./bindings";
 import { changeKinds } from "./diffView";
 import { ServicesContext } from "./services";
+import { useCategoryCounts } from "./hooks/useCategoryCounts";
 import { useConnection } from "./hooks/useConnection";
 import { useDraft } from "./hooks/useDraft";
 import { useImport } from "./hooks/useImport";
+import { useReview } from "./hooks/useReview";
 import { useRollback } from "./hooks/useRollback";
 import { useShell } from "./hooks/useShell";
 import { useTabs } from "./hooks/useTabs";
@@ -38,19 +42,36 @@ export function App() {
   /** The diff shown in the diff tab: it highlights the tree (the draft's preview does on the draft tab). */
   const [diffShown, setDiffShown] = useState<Diff | null>(null);
 
+  const review = useReview();
+  const { queueChanged } = review;
   const connection = useConnection({ ...shell, openTab, onNewConnection: () => forgetConnectionData() });
   const { ready } = connection;
   const versions = useVersions({ ready, epoch: connection.epoch, run, report });
   const tree = useTreeState({ version: versions.selected, ready, run, report, openTab });
-  const draft = useDraft({ ...shell, versions, labelOf: tree.labelOf, openTab, onPublished: bumpAudit });
-  const rollback = useRollback({ ...shell, loadVersions: versions.load, onRolledBack: bumpAudit });
+  const counts = useCategoryCounts({ ready, countsKey: review.countsKey, report });
+  /** A publish, rollback or import may send documents to review (or restore them). */
+  const onTaxonomyChanged = useCallback(() => {
+    bumpAudit();
+    queueChanged();
+  }, [queueChanged]);
+  const draft = useDraft({ ...shell, versions, labelOf: tree.labelOf, openTab, onPublished: onTaxonomyChanged });
+  const rollback = useRollback({ ...shell, loadVersions: versions.load, onRolledBack: onTaxonomyChanged });
   const { load: loadVersions } = versions;
   const { clearCache } = tree;
   const onImported = useCallback(() => {
     clearCache();
-    bumpAudit();
+    onTaxonomyChanged();
     loadVersions("head").catch(report);
-  }, [clearCache, loadVersions, report]);
+  }, [clearCache, onTaxonomyChanged, loadVersions, report]);
+  const { filterUnder } = review;
+  /** A click on a category's pending count: the queue of that subtree. */
+  const reviewUnder = useCallback(
+    (key: string) => {
+      filterUnder(key);
+      openTab("review");
+    },
+    [filterUnder, openTab],
+  );
   const importFile = useImport({ run, report, onImported });
 
   /** A new connection: nothing read from the previous one is kept. */
@@ -59,6 +80,7 @@ export function App() {
     versions.reset();
     setDiffShown(null);
     bumpAudit();
+    queueChanged();
   }
 
   const highlightDiff = tabs.tab === "draft" ? draft.preview : diffShown;
@@ -86,6 +108,9 @@ export function App() {
             editable={versions.editable}
             highlight={highlight}
             onOpen={() => openTab("details")}
+            counts={counts.counts}
+            onVisibleKeys={counts.onVisibleKeys}
+            onReviewUnder={reviewUnder}
           />
           <TabPanels
             tabs={tabs}
@@ -93,6 +118,7 @@ export function App() {
             versions={versions}
             tree={tree}
             draft={draft}
+            review={review}
             auditKey={auditKey}
             onDiff={setDiffShown}
             onRestore={rollback.open}

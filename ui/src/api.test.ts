@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
-vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+// Hoisted with the mock, which is hoisted above the imports.
+const { FakeChannel } = vi.hoisted(() => ({
+  FakeChannel: class {
+    onmessage: (m: unknown) => void = () => undefined;
+  },
+}));
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args), Channel: FakeChannel }));
 
 import * as api from "./api";
 
@@ -25,6 +31,30 @@ describe("api", () => {
     expect(invoke).toHaveBeenLastCalledWith("search", { request });
     await api.embeddingModels();
     expect(invoke).toHaveBeenLastCalledWith("embedding_models", undefined);
+  });
+
+  it("sends the review requests and streams the classifier's progress through a channel", async () => {
+    invoke.mockResolvedValue({});
+    const filter = { under: ["tech"], reason: null, min_confidence: 0.2, max_confidence: null };
+    await api.reviewNext({ filter, order: "uncertainty", limit: 5, offset: null });
+    expect(invoke).toHaveBeenLastCalledWith("review_next", { request: { filter, order: "uncertainty", limit: 5, offset: null } });
+    await api.reviewDecide(7, { action: "reassign", to: ["a"] });
+    expect(invoke).toHaveBeenLastCalledWith("review_decide", { request: { item: 7, decision: { action: "reassign", to: ["a"] } } });
+    await api.reviewUndo(null);
+    expect(invoke).toHaveBeenLastCalledWith("review_undo", { request: { decision: null } });
+    await api.reviewSkip(7);
+    expect(invoke).toHaveBeenLastCalledWith("review_skip", { request: { item: 7 } });
+    await api.categoryCounts(["a", "b"]);
+    expect(invoke).toHaveBeenLastCalledWith("category_counts", { request: { keys: ["a", "b"] } });
+
+    const heard: unknown[] = [];
+    const request = { model: null, precision: 0.8, documents: "unreviewed" as const, audit_share: null };
+    await api.classify(request, (p) => heard.push(p));
+    const [cmd, args] = invoke.mock.lastCall as [string, { request: unknown; progress: InstanceType<typeof FakeChannel> }];
+    expect(cmd).toBe("classify");
+    expect(args.request).toEqual(request);
+    args.progress.onmessage({ stage: "classifying", done: 1, total: 2 });
+    expect(heard).toEqual([{ stage: "classifying", done: 1, total: 2 }]);
   });
 
   it("rejects with a CommandError whatever the rejection was", async () => {

@@ -1,13 +1,20 @@
 // The only module that talks to the Rust side. One typed function per command of docs/ipc.md;
 // every rejection is normalised to a CommandError. Tests mock this module (vi.mock("./api")).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AuditEntry,
   AuditRequest,
+  BulkOutcome,
+  BulkRequest,
+  CategoryCounts,
+  ClassifyOutcome,
+  ClassifyRequest,
   CommandError,
   CommandName,
   ConnectRequest,
   ConnectionStatus,
+  Decision,
+  DecisionOutcome,
   Diff,
   DiffRequest,
   EditOp,
@@ -20,11 +27,18 @@ import type {
   NodeDetails,
   NodeRequest,
   NodeSummary,
+  Progress,
   Published,
+  QueueRequest,
+  RecentDecision,
+  ReviewItem,
+  ReviewPage,
+  ReviewStats,
   RollbackOutcome,
   RollbackRequest,
   SearchRequest,
   SearchResult,
+  Undone,
   Version,
   VersionRequest,
 } from "./bindings";
@@ -189,4 +203,64 @@ export function search(request: SearchQuery): Promise<SearchResult> {
 /** The registered embedding models with their vector counts (empty: nothing embedded yet). */
 export function embeddingModels(): Promise<Model[]> {
   return call("embedding_models");
+}
+
+/**
+ * Runs the classifier; `onProgress` hears each stage ("classifying", 120 of 400) through a Tauri
+ * channel while it runs.
+ */
+export function classify(request: ClassifyRequest, onProgress: (p: Progress) => void): Promise<ClassifyOutcome> {
+  const progress = new Channel<Progress>();
+  progress.onmessage = onProgress;
+  return call("classify", { request, progress });
+}
+
+export function reviewStats(): Promise<ReviewStats> {
+  return call("review_stats");
+}
+
+/** A page of the queue, not leased (the bulk table). */
+export function reviewList(request: QueueRequest): Promise<ReviewPage> {
+  return call("review_list", { request });
+}
+
+/** The next items, leased to the app's author (the focus view), with every path of each suggestion. */
+export function reviewNext(request: QueueRequest): Promise<ReviewPage> {
+  return call("review_next", { request });
+}
+
+/** Ends the author's leases (a new filter or order: the old prefetched items go back to the queue). */
+export function reviewRelease(): Promise<number> {
+  return call("review_release");
+}
+
+export function reviewItem(item: number): Promise<ReviewItem> {
+  return call("review_item", { request: { item } });
+}
+
+export function reviewDecide(item: number, decision: Decision): Promise<DecisionOutcome> {
+  return call("review_decide", { request: { item, decision } });
+}
+
+export function reviewSkip(item: number): Promise<null> {
+  return call("review_skip", { request: { item } });
+}
+
+/** Undoes the author's latest decision, or the given one. */
+export function reviewUndo(decision: number | null): Promise<Undone> {
+  return call("review_undo", { request: { decision } });
+}
+
+/** The author's last ten decisions that are not undone, newest first. */
+export function reviewRecent(): Promise<RecentDecision[]> {
+  return call("review_recent");
+}
+
+export function reviewBulkAccept(request: BulkRequest): Promise<BulkOutcome> {
+  return call("review_bulk_accept", { request });
+}
+
+/** Documents classified under each key and open review items about it. */
+export function categoryCounts(keys: string[]): Promise<CategoryCounts[]> {
+  return call("category_counts", { request: { keys } });
 }

@@ -40,11 +40,20 @@ export type Edited = { key: string, label: string, before: EditedFields, after: 
  */
 description_diff: Array<DiffSpan>, };
 
-export type Diff = { from: number, to: number, summary: Summary, added: Array<NodeEntry>, removed: Array<NodeEntry>, renamed: Array<Renamed>, moved: Array<Moved>, edited: Array<Edited>, };
+export type Diff = { from: number, to: number, summary: Summary, added: Array<NodeEntry>, removed: Array<NodeEntry>, renamed: Array<Renamed>, moved: Array<Moved>, edited: Array<Edited>, 
+/**
+ * The documents the changes touch (classifications sent to review, carried by a merge,
+ * restored by a rollback).
+ */
+impact: ClassificationImpact, };
 
 export type PublishStats = { nodes_added: number, nodes_removed: number, nodes_changed: number, edges_added: number, edges_removed: number, };
 
-export type Published = { version: number | null, base_head: number, stats: PublishStats, elapsed_ms: number, };
+export type Published = { version: number | null, base_head: number, stats: PublishStats, 
+/**
+ * What the publish did to classifications and the review queue.
+ */
+impact: ClassificationImpact, elapsed_ms: number, };
 
 export type RollbackOutcome = { 
 /**
@@ -190,6 +199,162 @@ indexed: boolean, };
 
 export type KnnPlan = "hnsw" | "exact" | "exact_in_scope";
 
+export type ImpactEntry = { key: string, 
+/**
+ * `removed`, `merged`, `split` or `moved`.
+ */
+change: string, documents: number, 
+/**
+ * A few of the documents (ids as imported).
+ */
+sample: Array<string>, };
+
+export type ClassificationImpact = { entries: Array<ImpactEntry>, 
+/**
+ * Documents sent to review because a category was removed.
+ */
+sent_to_review: number, 
+/**
+ * Classifications carried to the category a removed one was merged into.
+ */
+carried_by_merge: number, 
+/**
+ * Documents sent to review because their category gained children.
+ */
+split_items: number, 
+/**
+ * Rows and items a rollback put back as they were.
+ */
+restored: number, };
+
+export type DocumentSet = "unreviewed" | "all";
+
+export type CurvePoint = { threshold: number, 
+/**
+ * Share of documents with at least one suggestion at or above the threshold.
+ */
+coverage: number, 
+/**
+ * Share of those suggestions that were right.
+ */
+precision: number, 
+/**
+ * 1 - coverage: the share that would go to people.
+ */
+hitl_rate: number, 
+/**
+ * Held-out suggestions at or above the threshold (a threshold is only chosen with at least
+ * [`MIN_ACCEPTED`]).
+ */
+accepted: number, };
+
+export type ClassifyOutcome = { run: number, model: string, version: number, 
+/**
+ * Documents classified in this run.
+ */
+documents: number, 
+/**
+ * Documents in the chosen set that have no vectors from the model (not classified).
+ */
+without_vectors: number, auto_accepted: number, queued: number, audit_samples: number, 
+/**
+ * Open `category_split` items scored among the new children, and how many of them were
+ * confident enough to be accepted without a person.
+ */
+splits_rescored: number, splits_auto_accepted: number, labelled: number, threshold: number | null, estimated_precision: number | null, estimated_hitl_rate: number, top1_accuracy: number, calibration_error: number, 
+/**
+ * Held-out risk–coverage curve: what other target precisions would give.
+ */
+curve: Array<CurvePoint>, notice: string | null, elapsed_ms: number, };
+
+export type Reason = "low_confidence" | "category_removed" | "category_split" | "audit_sample";
+
+export type ReviewSuggestion = { category: string, label: string, confidence: number, 
+/**
+ * `classifier`, `parent` (the removed category's parent), ...
+ */
+method: string, 
+/**
+ * Share of the vote of the nearest labelled documents, when the classifier suggested it.
+ */
+vote: number | null, 
+/**
+ * Cosine similarity to the category's own text, when the classifier suggested it.
+ */
+text_similarity: number | null, 
+/**
+ * Every path from a root to the category (keys), when asked for.
+ */
+paths: Array<Array<string>>, };
+
+export type ReviewItem = { id: number, 
+/**
+ * The document's id as imported.
+ */
+document: string, title: string, 
+/**
+ * The start of the document's text.
+ */
+excerpt: string, reason: Reason, status: string, top_confidence: number, margin: number, impact: number, created_at: string, lease_owner: string | null, lease_until: string | null, 
+/**
+ * The removed or split category the item is about.
+ */
+context: string | null, 
+/**
+ * The categories the document is classified under now.
+ */
+current: Array<string>, suggestions: Array<ReviewSuggestion>, };
+
+export type ReviewOrder = "uncertainty" | "oldest" | "impact";
+
+export type ReviewFilter = { 
+/**
+ * Items with a suggestion (or about a category) in these subtrees at the head.
+ */
+under: Array<string>, reason: Reason | null, min_confidence: number | null, max_confidence: number | null, };
+
+export type ReviewPage = { total: number, items: Array<ReviewItem>, };
+
+export type Decision = { "action": "accept", categories: Array<string>, } | { "action": "reject" } | { "action": "reassign", to: Array<string>, };
+
+export type DecisionOutcome = { item: number, decision_id: number, action: string, 
+/**
+ * The categories the document is now classified under by this decision.
+ */
+accepted: Array<string>, rejected: Array<string>, };
+
+export type RecentDecision = { decision_id: number, item: number, document: string, title: string, action: string, at: string, 
+/**
+ * The categories the decision accepted.
+ */
+accepted: Array<string>, };
+
+export type Undone = { decision_id: number, item: number, action: string, };
+
+export type BulkOutcome = { matched: number, 
+/**
+ * Matched items whose top suggestion is below the confidence floor.
+ */
+below_floor: number, floor: number, accepted: number, dry_run: boolean, };
+
+export type ReasonCount = { reason: string, count: number, };
+
+export type RunSummary = { run: number, model: string | null, started_at: string, finished_at: string | null, target_precision: number, threshold: number | null, estimated_precision: number | null, documents: number, auto_accepted: number, queued: number, curve: Array<CurvePoint>, };
+
+export type ReviewStats = { pending: number, pending_by_reason: Array<ReasonCount>, decided_today: number, decided_total: number, 
+/**
+ * Documents the classifier handled, and how many of them it sent to people.
+ */
+classified_documents: number, queued_documents: number, hitl_rate: number | null, 
+/**
+ * Audit samples decided, and how many of them confirmed the auto-acceptance.
+ */
+audit_decided: number, audit_confirmed: number, measured_precision: number | null, last_run: RunSummary | null, };
+
+export type CategoryCounts = { key: string, documents: number, pending: number, };
+
+export type Progress = { stage: string, done: number, total: number, };
+
 export type VersionRequest = { version: number | null, };
 
 export type NodeRequest = { version: number | null, key: string, };
@@ -218,7 +383,49 @@ actor: string | null,
  */
 action: string | null, limit: number | null, };
 
-export type Limits = { search_k_max: number, search_k_default: number, search_candidates_max: number, query_bytes_max: number, find_limit_max: number, audit_limit_max: number, hnsw_ef_search_max: number, };
+export type ClassifyRequest = { 
+/**
+ * The embedding model whose vectors are used (default: the default model).
+ */
+model: string | null, 
+/**
+ * The precision auto-accepted suggestions must reach on held-out labels (default 0.9).
+ */
+precision: number | null, documents: DocumentSet, 
+/**
+ * The share of auto-accepted documents sent to review as audit samples (default 0.02).
+ */
+audit_share: number | null, };
+
+export type QueueRequest = { filter: ReviewFilter, order: ReviewOrder, limit: number | null, offset: number | null, };
+
+export type ItemRequest = { item: number, };
+
+export type DecideRequest = { item: number, decision: Decision, };
+
+export type UndoRequest = { 
+/**
+ * A decision from the caller's recent ones (default: the latest).
+ */
+decision: number | null, };
+
+export type BulkRequest = { filter: ReviewFilter, 
+/**
+ * Refuse items whose top confidence is below this unless `force` (default 0.5).
+ */
+floor: number | null, force: boolean, 
+/**
+ * Count, write nothing.
+ */
+dry_run: boolean, };
+
+export type CountsRequest = { 
+/**
+ * The categories whose counts are wanted (the tree asks for the rows it shows).
+ */
+keys: Array<string>, };
+
+export type Limits = { search_k_max: number, search_k_default: number, search_candidates_max: number, query_bytes_max: number, find_limit_max: number, audit_limit_max: number, hnsw_ef_search_max: number, review_page_max: number, review_bulk_floor: number, precision_default: number, };
 
 export type ConnectionState = "connecting" | "ready" | "needs_password" | "error";
 
@@ -256,7 +463,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts";
 
 /** The library's limits (dtrag_core::limits). */
-export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000};
+export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

@@ -15,6 +15,7 @@ mod handle;
 pub mod limits;
 pub mod models;
 pub mod progress;
+pub mod review;
 mod sample;
 pub mod search;
 pub mod taxonomy;
@@ -30,11 +31,20 @@ pub use dtrag_core::{Error, ErrorKind, Result};
 /// The types that cross the API, re-exported so the faces need no other crate.
 pub mod types {
     pub use dtrag_core::audit::AuditEntry;
+    pub use dtrag_core::classify::calibrate::CurvePoint;
+    pub use dtrag_core::classify::{ClassifyOutcome, DocumentSet};
     pub use dtrag_core::db::embedded::Status as ClusterStatus;
     pub use dtrag_core::db::migrate::Step as MigrationStep;
     pub use dtrag_core::documents::{ChunkSettings, DocSummary, DocumentDetails, IngestReport};
     pub use dtrag_core::models::{
         EmbedReport, HnswSettings, IndexReport, KnnPlan, Model, Provider,
+    };
+    pub use dtrag_core::review::export::ClassificationRecord;
+    pub use dtrag_core::review::impact::{ClassificationImpact, ImpactEntry};
+    pub use dtrag_core::review::stats::{ReasonCount, RunSummary};
+    pub use dtrag_core::review::{
+        BulkOutcome, CategoryCounts, Decision, DecisionOutcome, Reason, RecentDecision,
+        ReviewFilter, ReviewItem, ReviewOrder, ReviewPage, ReviewStats, ReviewSuggestion, Undone,
     };
     pub use dtrag_core::search::{
         Bm25Params, Bm25Signal, Fragment, Hit, Mode, SearchRequest, SearchResult, Timings,

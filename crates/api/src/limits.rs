@@ -5,6 +5,9 @@ use serde::Serialize;
 
 use dtrag_core::limits as l;
 
+/// Defaults of the review commands, for the faces' flags and inputs.
+pub use dtrag_core::limits::{AUDIT_SHARE_DEFAULT, PRECISION_DEFAULT, REVIEW_BULK_FLOOR};
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Limits {
@@ -17,6 +20,10 @@ pub struct Limits {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub audit_limit_max: i64,
     pub hnsw_ef_search_max: i32,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub review_page_max: i64,
+    pub review_bulk_floor: f32,
+    pub precision_default: f32,
 }
 
 pub fn limits() -> Limits {
@@ -28,6 +35,9 @@ pub fn limits() -> Limits {
         find_limit_max: *l::FIND_LIMIT.end(),
         audit_limit_max: *l::AUDIT_LIMIT.end(),
         hnsw_ef_search_max: *l::HNSW_EF_SEARCH.end(),
+        review_page_max: *l::REVIEW_PAGE.end(),
+        review_bulk_floor: l::REVIEW_BULK_FLOOR,
+        precision_default: l::PRECISION_DEFAULT,
     }
 }
 

@@ -1,6 +1,7 @@
-//! What a new embedded database starts with: the sample taxonomy, and a few dozen sample
-//! documents classified under it, with vectors when the local model is installed — so a
-//! newcomer's first start has a tree to browse and a search that answers, in both faces.
+//! What a new embedded database starts with: the sample taxonomy, a few dozen sample documents
+//! classified under it, and a dozen more not classified yet, with vectors when the local model is
+//! installed; the classifier then runs once, so a newcomer's first start has a tree to browse, a
+//! search that answers and a review queue to work through, in both faces.
 
 use std::path::Path;
 
@@ -21,6 +22,8 @@ pub struct SampleReport {
     pub documents: usize,
     /// Chunks embedded (0 when the local model is not installed: search then runs as BM25).
     pub embedded: usize,
+    /// Documents the classifier sent to the review queue (0 without vectors).
+    pub queued: usize,
     pub notice: Option<String>,
 }
 
@@ -44,11 +47,19 @@ pub async fn load_if_new(h: &Handle) -> Result<Option<SampleReport>> {
     let added =
         crate::documents::add_inputs(h, &docs, ChunkSettings::default(), false, &mut |_| {})
             .await?;
-    tracing::info!(documents = docs.len(), notice = ?added.notice, "loaded the samples");
+    let embedded = added.embedding.as_ref().map_or(0, |r| r.report.embedded);
+    let queued = if embedded > 0 {
+        let req = crate::review::ClassifyRequest::default();
+        crate::review::classify(h, req, &mut |_| {}).await?.queued
+    } else {
+        0
+    };
+    tracing::info!(documents = docs.len(), queued, notice = ?added.notice, "loaded the samples");
     Ok(Some(SampleReport {
         taxonomy_version: published.version,
         documents: docs.len(),
-        embedded: added.embedding.as_ref().map_or(0, |r| r.report.embedded),
+        embedded,
+        queued,
         notice: added.notice,
     }))
 }

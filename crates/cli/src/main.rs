@@ -56,6 +56,13 @@ enum Command {
     Embed(commands::models::EmbedArgs),
     /// The append-only audit log, newest first.
     Audit(commands::audit::AuditArgs),
+    /// Suggest categories for documents; auto-accept the confident ones, queue the rest.
+    Classify(commands::review::ClassifyArgs),
+    /// The human review (HITL) queue.
+    #[command(subcommand)]
+    Review(commands::review::ReviewCommand),
+    #[command(subcommand)]
+    Classifications(commands::review::ClassificationsCommand),
     /// Benchmarks that print figures and write them to docs/benchmarks.md.
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -78,9 +85,10 @@ impl Ctx {
         if let Some(s) = sample {
             if !self.out.json {
                 eprintln!(
-                    "new database: loaded the sample taxonomy and {} sample documents ({} chunks embedded){}",
+                    "new database: loaded the sample taxonomy and {} sample documents ({} chunks embedded, {} sent to review){}",
                     s.documents,
                     s.embedded,
+                    s.queued,
                     s.notice.map(|n| format!("; {n}")).unwrap_or_default()
                 );
             }
@@ -146,6 +154,9 @@ async fn run(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Models(cmd) => commands::models::run(cmd, ctx).await,
         Command::Embed(args) => commands::models::embed(args, ctx).await,
         Command::Audit(args) => commands::audit::run(args, ctx).await,
+        Command::Classify(args) => commands::review::classify(args, ctx).await,
+        Command::Review(cmd) => commands::review::review(cmd, ctx).await,
+        Command::Classifications(cmd) => commands::review::classifications(cmd, ctx).await,
         Command::Bench(cmd) => commands::bench::run(cmd, ctx).await,
         Command::Demo => commands::taxonomy::demo(ctx).await,
     }

@@ -136,6 +136,10 @@ pub enum Error {
         keys: Vec<String>,
     },
 
+    /// A review decision on an item someone else decided, holds, or that changed since it was read.
+    #[error("conflict: review item {item} {reason}")]
+    ReviewConflict { item: i64, reason: String },
+
     /// The database at a URL is not migrated to what this build expects.
     #[error("the database has {0} pending migration(s): run `dtrag db migrate` first")]
     PendingMigrations(usize),
@@ -219,7 +223,7 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::Cycle { .. } => ErrorKind::Cycle,
-            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::Conflict { .. } | Error::ReviewConflict { .. } => ErrorKind::Conflict,
             Error::Embed(e) => match e {
                 E::BadKey { .. } | E::NoKey(_) => ErrorKind::Unauthorized,
                 E::Endpoint { .. } => ErrorKind::Unavailable,

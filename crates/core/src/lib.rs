@@ -7,11 +7,13 @@
 //! `dtrag-api`.
 
 pub mod audit;
+pub mod classify;
 pub mod db;
 pub mod documents;
 pub mod error;
 pub mod limits;
 pub mod models;
+pub mod review;
 pub mod search;
 pub mod taxonomy;
 

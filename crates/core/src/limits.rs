@@ -35,3 +35,16 @@ pub const EMBED_BATCH: RangeInclusive<usize> = 1..=4096;
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Chunk size of documents, in characters.
 pub const CHUNK_SIZE: RangeInclusive<usize> = 50..=100_000;
+
+/// Review queue items per page (`review list --limit`).
+pub const REVIEW_PAGE: RangeInclusive<i64> = 1..=1000;
+/// How long an item stays leased to the reviewer who fetched it, in seconds.
+pub const REVIEW_LEASE_SECS: f64 = 900.0;
+/// A bulk accept refuses items whose top confidence is below this, unless forced.
+pub const REVIEW_BULK_FLOOR: f32 = 0.5;
+/// The share of auto-accepted documents sent to review as audit samples.
+pub const AUDIT_SHARE_DEFAULT: f32 = 0.02;
+/// The precision auto-accepted suggestions must reach by default.
+pub const PRECISION_DEFAULT: f32 = 0.9;
+/// Decisions the reviewer's sidebar shows (and `review undo` can reach one by one).
+pub const RECENT_DECISIONS: i64 = 10;

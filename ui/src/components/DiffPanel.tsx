@@ -5,6 +5,7 @@ import * as api from "../api";
 import { useServices } from "../services";
 import { VersionPicker } from "./VersionPicker";
 import { DiffLists, DiffSummary, Legend } from "./DiffLists";
+import { ImpactSummary } from "./ImpactSummary";
 
 export function DiffPanel({
   versions,
@@ -71,6 +72,8 @@ export function DiffPanel({
       {diff && (
         <>
           <DiffSummary diff={diff} />
+          {/* Backwards (newer to older) it reads as what restoring the older version would do. */}
+          <ImpactSummary impact={diff.impact} preview={diff.from > diff.to} testId="diff-impact" />
           <Legend />
           <DiffLists
             diff={diff}

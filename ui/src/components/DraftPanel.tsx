@@ -6,6 +6,7 @@ import * as api from "../api";
 import { type Draft, describeOp, draftOps } from "../draft";
 import { useServices } from "../services";
 import { DiffLists, DiffSummary, Legend } from "./DiffLists";
+import { ImpactSummary } from "./ImpactSummary";
 
 export type DraftPanelProps = {
   draft: Draft;
@@ -117,6 +118,7 @@ export function DraftPanel(p: DraftPanelProps) {
           {preview && (
             <>
               <DiffSummary diff={preview} testId="preview-summary" />
+              <ImpactSummary impact={preview.impact} preview testId="preview-impact" />
               <Legend />
               <DiffLists diff={preview} onSelectKey={(k) => p.onSelectKey(k)} />
             </>

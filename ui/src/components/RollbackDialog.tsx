@@ -6,6 +6,7 @@ import { formatMs } from "../format";
 import { useServices } from "../services";
 import { Modal } from "./Modal";
 import { DiffLists, DiffSummary } from "./DiffLists";
+import { ImpactSummary } from "./ImpactSummary";
 import { totalChanges } from "../diffView";
 
 export function RollbackDialog({ to, onClose, onDone }: { to: number; onClose(): void; onDone(outcome: RollbackOutcome): void }) {
@@ -73,6 +74,7 @@ export function RollbackDialog({ to, onClose, onDone }: { to: number; onClose():
                 this can itself be rolled back.
               </p>
               <DiffSummary diff={preview.diff} testId="rollback-summary" />
+              <ImpactSummary impact={preview.diff.impact} preview testId="rollback-impact" />
               <div className="scroll-box">
                 <DiffLists diff={preview.diff} />
               </div>

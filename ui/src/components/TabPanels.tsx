@@ -2,6 +2,7 @@
 import type { Diff, Published } from "../bindings";
 import type { Connection } from "../hooks/useConnection";
 import type { DraftState } from "../hooks/useDraft";
+import type { ReviewShared } from "../hooks/useReview";
 import { TABS, type Tabs } from "../hooks/useTabs";
 import type { TreeState } from "../hooks/useTreeState";
 import type { Versions } from "../hooks/useVersions";
@@ -12,6 +13,7 @@ import { DraftPanel } from "./DraftPanel";
 import { ImportForm } from "./ImportForm";
 import { NodeDetails } from "./NodeDetails";
 import { SearchView } from "./SearchView";
+import { ReviewView } from "./review/ReviewView";
 
 export function TabPanels({
   tabs: { tab, visited, openTab },
@@ -19,6 +21,7 @@ export function TabPanels({
   versions: { versions, selected, head, readOnly, editable },
   tree,
   draft,
+  review,
   auditKey,
   onDiff,
   onRestore,
@@ -29,6 +32,7 @@ export function TabPanels({
   versions: Versions;
   tree: TreeState;
   draft: DraftState;
+  review: ReviewShared;
   /** Changes when the history may have changed. */
   auditKey: number;
   /** The diff shown in the diff tab (it highlights the tree). */
@@ -78,6 +82,11 @@ export function TabPanels({
               onSelectKey={(k) => void tree.reveal(k, false)}
               refreshKey={epoch}
             />
+          </div>
+        )}
+        {visited.has("review") && (
+          <div hidden={tab !== "review"} className="tab-panel">
+            <ReviewView review={review} active={tab === "review"} ready={ready} head={head} labelOf={tree.labelOf} />
           </div>
         )}
         {visited.has("diff") && (

@@ -2,6 +2,7 @@
 // re-parent. Rows come from tree/flatten; loading and editing are the owner's business.
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import type { CategoryCounts } from "../bindings";
 import type { Row } from "../tree/flatten";
 import { parentIndex } from "../tree/flatten";
 import type { ChangeKind } from "../diffView";
@@ -34,6 +35,12 @@ export type TreeProps = {
   scrollRequest: number;
   loading: boolean;
   emptyText?: string;
+  /** Documents classified under each key and open review items about it (shown when non-zero). */
+  counts?: ReadonlyMap<string, CategoryCounts>;
+  /** The keys of the rows rendered now (their counts are read). */
+  onVisibleKeys?(keys: string[]): void;
+  /** A click on a row's pending count: review that subtree. */
+  onReviewUnder?(key: string): void;
 };
 
 export function Tree(props: TreeProps) {
@@ -168,6 +175,11 @@ export function Tree(props: TreeProps) {
   }
 
   const items = virtualizer.getVirtualItems();
+  const { onVisibleKeys } = props;
+  const shownKeys = items.map((i) => rows[i.index]?.key ?? "").join("\n");
+  useEffect(() => {
+    if (onVisibleKeys && shownKeys !== "") onVisibleKeys([...new Set(shownKeys.split("\n"))]);
+  }, [shownKeys, onVisibleKeys]);
   const activeId = selectedIndex >= 0 ? domId(rows[selectedIndex].id) : undefined;
 
   return (
@@ -275,6 +287,7 @@ export function Tree(props: TreeProps) {
                   ⋔ {row.parentCount}
                 </span>
               )}
+              <RowCounts counts={props.counts?.get(row.key)} onReview={props.onReviewUnder} />
               {row.hasChildren && <span className="child-count">{row.childCount}</span>}
               {row.loading && <span className="row-loading">loading…</span>}
             </div>
@@ -282,6 +295,36 @@ export function Tree(props: TreeProps) {
         })}
       </div>
     </div>
+  );
+}
+
+/** A row's classified documents, and its open review items as a button to that subtree's queue. */
+function RowCounts({ counts, onReview }: { counts: CategoryCounts | undefined; onReview?: (key: string) => void }) {
+  if (!counts || (counts.documents === 0 && counts.pending === 0)) return null;
+  return (
+    <>
+      {counts.documents > 0 && (
+        <span className="row-docs" data-testid="tree-docs" title={`${counts.documents} documents classified here`}>
+          {counts.documents} doc{counts.documents === 1 ? "" : "s"}
+        </span>
+      )}
+      {counts.pending > 0 && (
+        <button
+          type="button"
+          className="row-pending"
+          data-testid="tree-pending"
+          data-count={counts.pending}
+          tabIndex={-1}
+          title={`${counts.pending} to review: show this subtree's queue`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onReview?.(counts.key);
+          }}
+        >
+          {counts.pending} to review
+        </button>
+      )}
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 // The left pane: find a node by label, and the tree with its edits (F2 rename, Delete, drag and
 // drop) going to the draft.
+import type { CategoryCounts } from "../bindings";
 import type { ChangeKind } from "../diffView";
 import type { DraftState } from "../hooks/useDraft";
 import type { TreeState } from "../hooks/useTreeState";
@@ -14,6 +15,9 @@ export function TreePane({
   editable,
   highlight,
   onOpen,
+  counts,
+  onVisibleKeys,
+  onReviewUnder,
 }: {
   tree: TreeState;
   draft: Pick<DraftState, "addToDraft" | "requestDelete" | "onDropRow" | "readOnlyError" | "pending" | "touched">;
@@ -23,6 +27,11 @@ export function TreePane({
   highlight: ReadonlyMap<string, ChangeKind[]>;
   /** Enter or double click on a row. */
   onOpen(): void;
+  /** Documents and open review items per key, for the rows shown. */
+  counts?: ReadonlyMap<string, CategoryCounts>;
+  onVisibleKeys?(keys: string[]): void;
+  /** A click on a row's pending count. */
+  onReviewUnder?(key: string): void;
 }) {
   return (
     <aside className="left">
@@ -47,6 +56,9 @@ export function TreePane({
         scrollRequest={tree.scrollRequest}
         loading={ready && version !== null && !tree.loaded}
         emptyText={ready ? undefined : "Not connected."}
+        counts={counts}
+        onVisibleKeys={onVisibleKeys}
+        onReviewUnder={onReviewUnder}
       />
     </aside>
   );

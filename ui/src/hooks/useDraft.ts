@@ -33,6 +33,11 @@ export function isDraftFailure(kind: ErrorKind): boolean {
   }
 }
 
+/** "; 3 documents sent to review" (nothing when none were). */
+function sentToReview(n: number): string {
+  return n === 0 ? "" : `; ${n} document${n === 1 ? "" : "s"} sent to review`;
+}
+
 export type PendingDelete = { key: string; label: string; childCount: number };
 
 export type DraftState = ReturnType<typeof useDraft>;
@@ -150,7 +155,9 @@ export function useDraft({
       await loadVersions("head");
       onPublished();
       setStatusMessage(
-        p.version !== null ? `Published version ${p.version} in ${formatMs(p.elapsed_ms)}` : "Nothing changed: no version was published",
+        p.version !== null
+          ? `Published version ${p.version} in ${formatMs(p.elapsed_ms)}${sentToReview(p.impact.sent_to_review + p.impact.split_items)}`
+          : "Nothing changed: no version was published",
       );
     } catch (e) {
       const ce = api.toCommandError(e);
@@ -183,7 +190,8 @@ export function useDraft({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (!mod) return;
+      // Handled already (the review view's Ctrl+Z, the category picker's Ctrl+Enter).
+      if (!mod || e.defaultPrevented) return;
       if (e.key === "Enter") {
         e.preventDefault();
         void keys.current.publish();

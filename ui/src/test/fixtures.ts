@@ -1,4 +1,4 @@
-import type { Diff, NodeDetails, NodeSummary, Version } from "../bindings";
+import type { ClassificationImpact, Diff, NodeDetails, NodeSummary, Version } from "../bindings";
 
 export const n = (key: string, label: string, child_count = 0, parent_count = 1): NodeSummary => ({
   key,
@@ -52,8 +52,20 @@ export function details(key: string, version = 3): NodeDetails {
   };
 }
 
+export const NO_IMPACT: ClassificationImpact = { entries: [], sent_to_review: 0, carried_by_merge: 0, split_items: 0, restored: 0 };
+
 export function emptyDiff(from: number, to: number): Diff {
-  return { from, to, summary: { added: 0, removed: 0, renamed: 0, moved: 0, edited: 0 }, added: [], removed: [], renamed: [], moved: [], edited: [] };
+  return {
+    from,
+    to,
+    summary: { added: 0, removed: 0, renamed: 0, moved: 0, edited: 0 },
+    added: [],
+    removed: [],
+    renamed: [],
+    moved: [],
+    edited: [],
+    impact: NO_IMPACT,
+  };
 }
 
 export const SAMPLE_DIFF: Diff = {
@@ -76,4 +88,5 @@ export const SAMPLE_DIFF: Diff = {
       ],
     },
   ],
+  impact: NO_IMPACT,
 };

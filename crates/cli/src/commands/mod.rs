@@ -5,5 +5,6 @@ pub mod bench;
 pub mod db;
 pub mod documents;
 pub mod models;
+pub mod review;
 pub mod search;
 pub mod taxonomy;

@@ -2,6 +2,7 @@
 
 mod progress;
 mod records;
+mod review;
 mod taxonomy;
 
 use std::io::Write;
@@ -9,7 +10,6 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use dtrag_api::types::NodeRecord;
 use dtrag_api::{CommandError, ErrorKind};
 
 pub use progress::Progress;
@@ -66,7 +66,7 @@ impl Out {
 }
 
 /// Writes records as JSON Lines to `path`, or to standard output.
-pub fn write_jsonl(records: &[NodeRecord], path: Option<&Path>) -> anyhow::Result<()> {
+pub fn write_jsonl<T: Serialize>(records: &[T], path: Option<&Path>) -> anyhow::Result<()> {
     let mut w: Box<dyn Write> = match path {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),

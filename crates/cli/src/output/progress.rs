@@ -32,7 +32,7 @@ impl Progress {
     /// chunks a second), ingesting fast (thousands of documents a second).
     fn worth_showing(r: &Report) -> bool {
         match r.stage {
-            "embed" => r.total >= 200,
+            "embed" | dtrag_api::review::STAGE_CATEGORIES => r.total >= 200,
             _ => r.total >= 1000,
         }
     }
@@ -43,6 +43,9 @@ impl Progress {
         }
         let (verb, unit) = match r.stage {
             "embed" => ("embedded", "chunks"),
+            dtrag_api::review::STAGE_CATEGORIES => ("embedded", "category texts"),
+            dtrag_api::review::STAGE_CALIBRATION => ("calibrating on", "labelled documents"),
+            dtrag_api::review::STAGE_CLASSIFY => ("classified", "documents"),
             _ => ("ingested", "documents"),
         };
         let line = format!(

@@ -1,7 +1,9 @@
 //! Printing the taxonomy: versions, the tree, a node's details, find hits, diffs, rollbacks and
 //! publish results.
 
-use dtrag_api::types::{Diff, FindHit, NodeDetails, Published, RollbackOutcome, TreeLine, Version};
+use dtrag_api::types::{
+    ClassificationImpact, Diff, FindHit, NodeDetails, Published, RollbackOutcome, TreeLine, Version,
+};
 
 use super::Out;
 
@@ -9,13 +11,14 @@ impl Out {
     pub fn published(&self, what: &str, p: &Published) {
         self.value(p, || match p.version {
             Some(v) => format!(
-                "{what}: published version {v} (+{} -{} ~{} nodes, +{} -{} edges) in {:.0} ms",
+                "{what}: published version {v} (+{} -{} ~{} nodes, +{} -{} edges) in {:.0} ms{}",
                 p.stats.nodes_added,
                 p.stats.nodes_removed,
                 p.stats.nodes_changed,
                 p.stats.edges_added,
                 p.stats.edges_removed,
-                p.elapsed_ms
+                p.elapsed_ms,
+                impact_text(&p.impact)
             ),
             None => format!(
                 "{what}: nothing changed; version {} stays the head",
@@ -146,6 +149,37 @@ impl Out {
     }
 }
 
+/// "; 3 documents sent to review, ..." — what a publish did to classifications.
+fn impact_text(i: &ClassificationImpact) -> String {
+    let mut parts = Vec::new();
+    if i.sent_to_review > 0 {
+        parts.push(format!("{} document(s) sent to review", i.sent_to_review));
+    }
+    if i.carried_by_merge > 0 {
+        parts.push(format!(
+            "{} classification(s) carried by a merge",
+            i.carried_by_merge
+        ));
+    }
+    if i.split_items > 0 {
+        parts.push(format!(
+            "{} document(s) to re-classify among new children",
+            i.split_items
+        ));
+    }
+    if i.restored > 0 {
+        parts.push(format!(
+            "{} classification(s) and review item(s) restored",
+            i.restored
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", parts.join(", "))
+    }
+}
+
 fn diff_text(d: &Diff) -> String {
     let s = &d.summary;
     let mut out = format!(
@@ -191,6 +225,31 @@ fn diff_text(d: &Diff) -> String {
             );
         }
         out += "\n";
+    }
+    for i in &d.impact.entries {
+        let verb = match i.change.as_str() {
+            "removed" => "sent to review (category removed)",
+            "merged" => "carried to the category it was merged into",
+            "split" => "sent to review (category split)",
+            _ => "classified under a moved category",
+        };
+        out += &format!(
+            "! [{}] {} document(s) {verb}: {}{}\n",
+            i.key,
+            i.documents,
+            i.sample.join(", "),
+            if i.documents > i.sample.len() as i64 {
+                ", ..."
+            } else {
+                ""
+            }
+        );
+    }
+    if d.impact.restored > 0 {
+        out += &format!(
+            "! {} classification(s) and review item(s) restored as they were\n",
+            d.impact.restored
+        );
     }
     out.trim_end().to_string()
 }

@@ -219,8 +219,9 @@ async fn add_batch(
         });
     }
 
-    // Classifications: drop those no longer wanted, add the missing ones (an unchanged document
-    // with unchanged categories writes nothing).
+    // Human classifications from the file: rows the file no longer names are superseded (never
+    // deleted), the missing ones are added as accepted; a suggestion or an earlier decision on
+    // the same (document, category) gives way to the file. Unchanged ones write nothing.
     let (mut c_doc, mut c_node) = (Vec::new(), Vec::new());
     for (d, id) in batch.iter().zip(&ids) {
         for node in d.categories.iter().filter_map(|k| categories.get(k)) {
@@ -229,10 +230,14 @@ async fn add_batch(
         }
     }
     sqlx::query(
-        "DELETE FROM document_category dc
-         WHERE dc.document_id = ANY($1::int8[])
-           AND NOT EXISTS (SELECT 1 FROM unnest($2::int8[], $3::int8[]) AS x(d, n)
-                           WHERE x.d = dc.document_id AND x.n = dc.node_id)",
+        "UPDATE classification c SET status = 'superseded'
+         WHERE c.document_id = ANY($1::int8[]) AND c.status <> 'superseded'
+           AND ((c.method = 'import'
+                 AND NOT EXISTS (SELECT 1 FROM unnest($2::int8[], $3::int8[]) AS x(d, n)
+                                 WHERE x.d = c.document_id AND x.n = c.node_id))
+             OR (c.method <> 'import'
+                 AND EXISTS (SELECT 1 FROM unnest($2::int8[], $3::int8[]) AS x(d, n)
+                             WHERE x.d = c.document_id AND x.n = c.node_id)))",
     )
     .bind(&ids)
     .bind(&c_doc)
@@ -241,8 +246,12 @@ async fn add_batch(
     .await?;
     if !c_doc.is_empty() {
         sqlx::query(
-            "INSERT INTO document_category (document_id, node_id)
-             SELECT * FROM unnest($1::int8[], $2::int8[]) ON CONFLICT DO NOTHING",
+            "INSERT INTO classification
+                 (document_id, node_id, confidence, source, method, taxonomy_version, status)
+             SELECT x.d, x.n, 1, 'human', 'import', (SELECT max(version) FROM taxonomy_version),
+                    'accepted'
+             FROM unnest($1::int8[], $2::int8[]) AS x(d, n)
+             ON CONFLICT (document_id, node_id) WHERE status <> 'superseded' DO NOTHING",
         )
         .bind(&c_doc)
         .bind(&c_node)

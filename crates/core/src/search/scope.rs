@@ -86,3 +86,12 @@ pub async fn scope_chunks(
     )
     .await
 }
+
+/// Node ids of `keys` and all their descendants at `version` (default: head).
+pub async fn subtree_node_ids(
+    conn: &mut PgConnection,
+    version: Option<i64>,
+    keys: &[String],
+) -> Result<Vec<i64>> {
+    in_subtrees(conn, version, keys, "SELECT id FROM sub").await
+}

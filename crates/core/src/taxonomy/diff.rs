@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use super::model::NodeFull;
 use super::read;
 use crate::error::Result;
+use crate::review::impact::{self, ClassificationImpact};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -86,6 +87,9 @@ pub struct Diff {
     pub renamed: Vec<Renamed>,
     pub moved: Vec<Moved>,
     pub edited: Vec<Edited>,
+    /// The documents the changes touch (classifications sent to review, carried by a merge,
+    /// restored by a rollback).
+    pub impact: ClassificationImpact,
 }
 
 impl Diff {
@@ -144,6 +148,7 @@ pub fn compare(
         renamed: vec![],
         moved: vec![],
         edited: vec![],
+        impact: ClassificationImpact::default(),
     };
     for key in keys {
         match (before.get(key), after.get(key)) {
@@ -215,7 +220,11 @@ pub async fn diff(conn: &mut PgConnection, from: i64, to: i64) -> Result<Diff> {
     }
     let before = states(conn, from, head, &ids).await?;
     let after = states(conn, to, head, &ids).await?;
-    Ok(compare(from, to, &before, &after))
+    let mut d = compare(from, to, &before, &after);
+    let removed: Vec<String> = d.removed.iter().map(|n| n.key.clone()).collect();
+    let moved: Vec<String> = d.moved.iter().map(|n| n.key.clone()).collect();
+    d.impact = impact::totals(impact::of_diff(conn, from, to, &removed, &moved).await?);
+    Ok(d)
 }
 
 /// The given nodes' state at `v`, by key.

@@ -198,6 +198,7 @@ pub async fn import(
         head,
         target,
         publish::Request {
+            merges: Vec::new(),
             kind: VersionKind::Import,
             meta,
             restored_from: None,

@@ -41,8 +41,8 @@ pub async fn rollback(
     let ids = read::changed_node_ids(&mut tx, to, head).await?;
     let now = diff::states(&mut tx, head, head, &ids).await?;
     let then = diff::states(&mut tx, to, head, &ids).await?;
-    let applied = diff::compare(head, to, &now, &then);
-    if dry_run || applied.is_empty() {
+    let mut applied = diff::compare(head, to, &now, &then);
+    if applied.is_empty() {
         tx.rollback().await?;
         return Ok(RollbackOutcome {
             version: None,
@@ -55,6 +55,8 @@ pub async fn rollback(
     }
     let mut target: Target = now.keys().map(|k| (k.clone(), None)).collect();
     target.extend(then.into_iter().map(|(k, n)| (k, Some(n))));
+    // A dry run publishes too, inside the transaction it then rolls back, so its preview of the
+    // classifications' fate is exactly what the rollback would do.
     let published = publish::publish(
         &mut tx,
         head,
@@ -66,9 +68,22 @@ pub async fn rollback(
             // The result equals version `to`, which was acyclic; checking again is cheap insurance.
             cycle_check: CycleCheck::InDatabase,
             audit_details: serde_json::json!({ "restored": to, "summary": applied.summary }),
+            merges: Vec::new(),
         },
     )
     .await?;
+    applied.impact = published.impact.clone();
+    if dry_run {
+        tx.rollback().await?;
+        return Ok(RollbackOutcome {
+            version: None,
+            restored: to,
+            head_before: head,
+            dry_run,
+            diff: applied,
+            elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
+        });
+    }
     tx.commit().await?;
     Ok(RollbackOutcome {
         version: published.version,

@@ -41,7 +41,17 @@ pub async fn preview(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMet
     let mut tx = pool.begin().await?;
     let published = apply_in(&mut tx, base, ops, meta).await?;
     let to = published.version.unwrap_or(published.base_head);
-    let diff = diff::diff(&mut tx, published.base_head, to).await?;
+    let mut diff = diff::diff(&mut tx, published.base_head, to).await?;
+    // Exactly what the publish did to classifications, moved entries (which it leaves alone)
+    // kept from the diff's own reading.
+    let moved: Vec<_> = diff
+        .impact
+        .entries
+        .drain(..)
+        .filter(|e| e.change == "moved")
+        .collect();
+    diff.impact = published.impact;
+    diff.impact.entries.extend(moved);
     tx.rollback().await?;
     Ok(diff)
 }
@@ -115,6 +125,13 @@ async fn apply_in(
             restored_from: None,
             cycle_check: CycleCheck::InDatabase,
             audit_details: serde_json::json!({ "base": base, "ops": ops }),
+            merges: ops
+                .iter()
+                .filter_map(|op| match op {
+                    EditOp::Merge { from, into } => Some((from.clone(), into.clone())),
+                    _ => None,
+                })
+                .collect(),
         },
     )
     .await

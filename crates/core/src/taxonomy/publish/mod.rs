@@ -16,6 +16,7 @@ use super::model::{check_key, check_label, NodeFull, PublishMeta, VersionKind};
 use super::read;
 use crate::audit;
 use crate::error::{Error, Result};
+use crate::review::impact::{self, ClassificationImpact};
 use checks::{check_no_cycle, check_parents_exist, check_removed_have_no_children};
 
 /// Advisory lock key that serialises publishing ("dtrag" in ASCII).
@@ -56,6 +57,8 @@ pub struct Published {
     pub version: Option<i64>,
     pub base_head: i64,
     pub stats: PublishStats,
+    /// What the publish did to classifications and the review queue.
+    pub impact: ClassificationImpact,
     pub elapsed_ms: f64,
 }
 
@@ -75,6 +78,8 @@ pub struct Request<'a> {
     pub cycle_check: CycleCheck,
     /// Extra details for the audit entry.
     pub audit_details: serde_json::Value,
+    /// Merges made by an edit (from, into): classifications follow from the one to the other.
+    pub merges: Vec<(String, String)>,
 }
 
 /// Writes `target` as version head+1 inside `tx` (which must come from [`begin`]).
@@ -142,6 +147,7 @@ pub async fn publish(
     let mut close_edges: Vec<(String, String)> = Vec::new(); // (parent, child)
     let mut open_edges: Vec<(String, String)> = Vec::new();
     let mut removed = Vec::new();
+    let mut added = Vec::new();
     let mut stats = PublishStats::default();
     let empty = BTreeSet::new();
     for (key, want) in &target {
@@ -158,6 +164,7 @@ pub async fn publish(
                     new_keys.push(key.clone());
                 }
                 open_state.push((key, w));
+                added.push(key.clone());
                 stats.nodes_added += 1;
             }
             (Some(h), Some(w)) => {
@@ -190,6 +197,7 @@ pub async fn publish(
             version: None,
             base_head: head,
             stats,
+            impact: ClassificationImpact::default(),
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         });
     }
@@ -305,18 +313,44 @@ pub async fn publish(
 
     // Rules, checked on what this publish touched.
     check_parents_exist(&mut *conn, &added_ps, &added_cs, version).await?;
-    if !removed.is_empty() {
-        let removed_ids = removed.iter().map(id).collect::<Result<Vec<_>>>()?;
+    let removed_ids = removed.iter().map(id).collect::<Result<Vec<_>>>()?;
+    if !removed_ids.is_empty() {
         check_removed_have_no_children(&mut *conn, &removed_ids).await?;
     }
     if req.cycle_check == CycleCheck::InDatabase && !open_edges.is_empty() {
         check_no_cycle(&mut *conn, &added_ps, &added_cs).await?;
     }
 
+    // Classifications follow the change in the same transaction.
+    let added_ids = added.iter().map(id).collect::<Result<Vec<_>>>()?;
+    let merges = req
+        .merges
+        .iter()
+        .map(|(f, i)| Ok((id(f)?, id(i)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let impact = impact::on_publish(
+        &mut *conn,
+        &impact::Change {
+            version,
+            head,
+            removed: &removed_ids,
+            added: &added_ids,
+            merges: &merges,
+            restored_from: req.restored_from,
+        },
+    )
+    .await?;
+
     let mut details = serde_json::json!({
         "kind": req.kind.as_str(),
         "message": req.meta.message,
         "stats": stats,
+        "classifications": {
+            "sent_to_review": impact.sent_to_review,
+            "carried_by_merge": impact.carried_by_merge,
+            "split_items": impact.split_items,
+            "restored": impact.restored,
+        },
     });
     if let (Some(obj), serde_json::Value::Object(extra)) =
         (details.as_object_mut(), req.audit_details)
@@ -336,6 +370,7 @@ pub async fn publish(
         version: Some(version),
         base_head: head,
         stats,
+        impact,
         elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
     })
 }

@@ -1,0 +1,512 @@
+//! What a taxonomy change does to classifications, in the same transaction as its publish, never
+//! deleting a row:
+//! - a removed category: its documents' rows are superseded and each document gets a
+//!   `category_removed` item suggesting the nearest surviving ancestors;
+//! - a merge of A into B: A's rows follow to B (nothing to review);
+//! - new children under a category that holds documents: a `category_split` item per document,
+//!   suggesting the new children;
+//! - a rollback over versions (to, head]: every row and item those versions changed returns to
+//!   its state before them, unless a person decided it since.
+//!
+//! Every change is logged per version (`classification_change`, `review_item_change`), which is
+//! what a later rollback reads.
+
+use serde::Serialize;
+use sqlx::PgConnection;
+
+use crate::error::Result;
+
+/// One taxonomy change and the documents it touches.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImpactEntry {
+    pub key: String,
+    /// `removed`, `merged`, `split` or `moved`.
+    pub change: String,
+    pub documents: i64,
+    /// A few of the documents (ids as imported).
+    pub sample: Vec<String>,
+}
+
+/// What a publish did (or, in a preview, would do) to classifications and the queue.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClassificationImpact {
+    pub entries: Vec<ImpactEntry>,
+    /// Documents sent to review because a category was removed.
+    pub sent_to_review: i64,
+    /// Classifications carried to the category a removed one was merged into.
+    pub carried_by_merge: i64,
+    /// Documents sent to review because their category gained children.
+    pub split_items: i64,
+    /// Rows and items a rollback put back as they were.
+    pub restored: i64,
+}
+
+impl ClassificationImpact {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.restored == 0
+    }
+}
+
+/// The change being published.
+pub struct Change<'a> {
+    pub version: i64,
+    /// The head before this publish.
+    pub head: i64,
+    pub removed: &'a [i64],
+    pub added: &'a [i64],
+    /// (from, into) node ids, in the order the merges were made.
+    pub merges: &'a [(i64, i64)],
+    /// For a rollback: the version restored.
+    pub restored_from: Option<i64>,
+}
+
+const SAMPLE: i64 = 5;
+
+pub async fn on_publish(conn: &mut PgConnection, ch: &Change<'_>) -> Result<ClassificationImpact> {
+    let mut out = ClassificationImpact::default();
+    if let Some(to) = ch.restored_from {
+        out.restored = restore(conn, ch.version, to, ch.head).await?;
+    }
+    for &(from, into) in ch.merges {
+        let n = merge(conn, ch.version, from, into).await?;
+        if n.documents > 0 {
+            out.carried_by_merge += n.documents;
+            out.entries.push(n);
+        }
+    }
+    if !ch.removed.is_empty() {
+        let entries = removed(conn, ch.version, ch.head, ch.removed).await?;
+        out.sent_to_review += entries.iter().map(|e| e.documents).sum::<i64>();
+        out.entries.extend(entries);
+    }
+    if !ch.added.is_empty() && ch.restored_from.is_none() {
+        let entries = split(conn, ch.version, ch.added).await?;
+        out.split_items += entries.iter().map(|e| e.documents).sum::<i64>();
+        out.entries.extend(entries);
+    }
+    Ok(out)
+}
+
+/// Rows and items changed by versions in (to, head] go back to their state before the earliest
+/// of those changes; rows a person decided since, and decided items, are kept.
+async fn restore(conn: &mut PgConnection, version: i64, to: i64, head: i64) -> Result<i64> {
+    let mut restored = 0;
+    // Superseding first, then reviving, so (document, category) never has two live rows.
+    for reviving in [false, true] {
+        let n = sqlx::query(
+            "WITH first AS (
+                 SELECT DISTINCT ON (cc.classification_id) cc.classification_id AS id,
+                        coalesce(cc.before, 'superseded') AS target, cc.version
+                 FROM classification_change cc WHERE cc.version > $2 AND cc.version <= $3
+                 ORDER BY cc.classification_id, cc.version
+             ), eligible AS (
+                 SELECT f.id, f.target, c.status AS now
+                 FROM first f JOIN classification c ON c.id = f.id
+                 JOIN taxonomy_version tv ON tv.version = f.version
+                 WHERE c.status <> f.target
+                   AND (c.decided_at IS NULL OR c.decided_at < tv.created_at)
+                   AND ((f.target = 'superseded') <> $4)
+                   AND (NOT $4 OR NOT EXISTS (
+                        SELECT 1 FROM classification l
+                        WHERE l.document_id = c.document_id AND l.node_id = c.node_id
+                          AND l.status <> 'superseded' AND l.id <> c.id))
+             ), upd AS (
+                 UPDATE classification c SET status = e.target FROM eligible e WHERE c.id = e.id
+                 RETURNING c.id, e.now, e.target
+             )
+             INSERT INTO classification_change (version, classification_id, before, after)
+             SELECT $1, id, now, target FROM upd",
+        )
+        .bind(version)
+        .bind(to)
+        .bind(head)
+        .bind(reviving)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        restored += n as i64;
+    }
+    for reviving in [false, true] {
+        let n = sqlx::query(
+            "WITH first AS (
+                 SELECT DISTINCT ON (rc.review_item_id) rc.review_item_id AS id,
+                        coalesce(rc.before, 'withdrawn') AS target
+                 FROM review_item_change rc WHERE rc.version > $2 AND rc.version <= $3
+                 ORDER BY rc.review_item_id, rc.version
+             ), eligible AS (
+                 SELECT f.id, f.target, r.status AS now
+                 FROM first f JOIN review_item r ON r.id = f.id
+                 WHERE r.status <> 'decided' AND r.status <> f.target
+                   AND ((f.target = 'open') = $4)
+                   AND (NOT $4 OR NOT EXISTS (
+                        SELECT 1 FROM review_item o
+                        WHERE o.document_id = r.document_id AND o.reason = r.reason
+                          AND o.status = 'open' AND o.id <> r.id))
+             ), upd AS (
+                 UPDATE review_item r SET status = e.target, lease_owner = NULL, lease_until = NULL
+                 FROM eligible e WHERE r.id = e.id
+                 RETURNING r.id, e.now, e.target
+             )
+             INSERT INTO review_item_change (version, review_item_id, before, after)
+             SELECT $1, id, now, target FROM upd",
+        )
+        .bind(version)
+        .bind(to)
+        .bind(head)
+        .bind(reviving)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        restored += n as i64;
+    }
+    Ok(restored)
+}
+
+/// Supersedes the given rows and logs it.
+async fn supersede(conn: &mut PgConnection, version: i64, ids: &[i64]) -> Result<()> {
+    sqlx::query(
+        "WITH upd AS (
+             UPDATE classification c SET status = 'superseded'
+             WHERE c.id = ANY($2::int8[]) AND c.status <> 'superseded'
+             RETURNING c.id, (SELECT o.status FROM classification o WHERE o.id = c.id) AS before
+         )
+         INSERT INTO classification_change (version, classification_id, before, after)
+         SELECT $1, id, before, 'superseded' FROM upd",
+    )
+    .bind(version)
+    .bind(ids)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct LiveRow {
+    id: i64,
+    document_id: i64,
+    node_id: i64,
+    confidence: f32,
+}
+
+async fn merge(conn: &mut PgConnection, version: i64, from: i64, into: i64) -> Result<ImpactEntry> {
+    let rows: Vec<LiveRow> = sqlx::query_as(
+        "SELECT id, document_id, node_id, confidence FROM classification
+         WHERE node_id = $1 AND status IN ('accepted', 'auto_accepted', 'pending')
+         ORDER BY document_id FOR UPDATE",
+    )
+    .bind(from)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    // The copies on `into` first (reading the rows' statuses before they are superseded).
+    sqlx::query(
+        "WITH ins AS (
+             INSERT INTO classification (document_id, node_id, confidence, source, method, model_id,
+                                         taxonomy_version, status, review_item_id, decided_by,
+                                         decided_at, evidence)
+             SELECT c.document_id, $3, c.confidence, c.source, 'merge', c.model_id, $1, c.status,
+                    c.review_item_id, c.decided_by, c.decided_at, c.evidence
+             FROM classification c
+             WHERE c.id = ANY($2::int8[])
+               AND NOT EXISTS (SELECT 1 FROM classification l
+                               WHERE l.document_id = c.document_id AND l.node_id = $3
+                                 AND l.status <> 'superseded')
+             RETURNING id, status
+         )
+         INSERT INTO classification_change (version, classification_id, before, after)
+         SELECT $1, id, NULL, status FROM ins",
+    )
+    .bind(version)
+    .bind(&ids)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?;
+    supersede(conn, version, &ids).await?;
+    entry(conn, from, "merged", &rows).await
+}
+
+async fn entry(
+    conn: &mut PgConnection,
+    node: i64,
+    change: &str,
+    rows: &[LiveRow],
+) -> Result<ImpactEntry> {
+    let mut docs: Vec<i64> = rows.iter().map(|r| r.document_id).collect();
+    docs.dedup();
+    let key: String = sqlx::query_scalar("SELECT key FROM node WHERE id = $1")
+        .bind(node)
+        .fetch_one(&mut *conn)
+        .await?;
+    let sample: Vec<String> = sqlx::query_scalar(
+        "SELECT source_id FROM document WHERE id = ANY($1::int8[]) ORDER BY source_id LIMIT $2",
+    )
+    .bind(&docs)
+    .bind(SAMPLE)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ImpactEntry {
+        key,
+        change: change.to_string(),
+        documents: docs.len() as i64,
+        sample,
+    })
+}
+
+/// Items for the documents of removed categories, suggesting the nearest ancestors that remain.
+async fn removed(
+    conn: &mut PgConnection,
+    version: i64,
+    head: i64,
+    removed: &[i64],
+) -> Result<Vec<ImpactEntry>> {
+    let rows: Vec<LiveRow> = sqlx::query_as(
+        "SELECT id, document_id, node_id, confidence FROM classification
+         WHERE node_id = ANY($1::int8[]) AND status IN ('accepted', 'auto_accepted', 'pending')
+         ORDER BY node_id, document_id FOR UPDATE",
+    )
+    .bind(removed)
+    .fetch_all(&mut *conn)
+    .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Pending suggestions on a removed category just go; classified documents need a person.
+    let pending: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM classification WHERE id = ANY($1::int8[]) AND status = 'pending'",
+    )
+    .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+    .fetch_all(&mut *conn)
+    .await?;
+    let counted: Vec<&LiveRow> = rows.iter().filter(|r| !pending.contains(&r.id)).collect();
+    supersede(
+        conn,
+        version,
+        &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+    )
+    .await?;
+    if counted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let docs: Vec<i64> = counted.iter().map(|r| r.document_id).collect();
+    let nodes: Vec<i64> = counted.iter().map(|r| r.node_id).collect();
+    let confs: Vec<f32> = counted.iter().map(|r| r.confidence).collect();
+    // One open item per document (an existing open category_removed item is reused).
+    sqlx::query(
+        "WITH per_node AS (
+             SELECT x.n, count(*)::int AS k FROM unnest($2::int8[]) AS x(n) GROUP BY x.n
+         ), ins AS (
+             INSERT INTO review_item (document_id, reason, top_confidence, margin, impact,
+                                      taxonomy_version, caused_by_version, context_node_id)
+             SELECT DISTINCT ON (x.d) x.d, 'category_removed', x.c, 0, p.k, $1, $1, x.n
+             FROM unnest($3::int8[], $2::int8[], $4::real[]) AS x(d, n, c)
+             JOIN per_node p ON p.n = x.n
+             ORDER BY x.d, x.c DESC
+             ON CONFLICT (document_id, reason) WHERE status = 'open' DO NOTHING
+             RETURNING id
+         )
+         INSERT INTO review_item_change (version, review_item_id, before, after)
+         SELECT $1, id, NULL, 'open' FROM ins",
+    )
+    .bind(version)
+    .bind(&nodes)
+    .bind(&docs)
+    .bind(&confs)
+    .execute(&mut *conn)
+    .await?;
+    // Suggestions: the nearest ancestors (at the old head) that still exist at the new version.
+    sqlx::query(
+        "WITH RECURSIVE up(d, removed, node, c) AS (
+             SELECT x.d, x.n, x.n, x.c FROM unnest($3::int8[], $2::int8[], $4::real[]) AS x(d, n, c)
+             UNION
+             SELECT up.d, up.removed, e.parent_id, up.c
+             FROM up JOIN edge e ON e.child_id = up.node AND e.valid @> $5::int8
+             WHERE NOT EXISTS (SELECT 1 FROM node_state s
+                               WHERE s.node_id = up.node AND s.valid @> $1::int8)
+         ), target AS (
+             SELECT DISTINCT ON (up.d, up.node) up.d, up.node, up.c, r.id AS item
+             FROM up JOIN review_item r ON r.document_id = up.d AND r.reason = 'category_removed'
+                                        AND r.status = 'open'
+             WHERE up.node <> up.removed
+               AND EXISTS (SELECT 1 FROM node_state s WHERE s.node_id = up.node AND s.valid @> $1::int8)
+             ORDER BY up.d, up.node, up.c DESC
+         ), ins AS (
+             INSERT INTO classification (document_id, node_id, confidence, source, method,
+                                         taxonomy_version, status, review_item_id)
+             SELECT t.d, t.node, t.c, 'model', 'parent', $1, 'pending', t.item FROM target t
+             ON CONFLICT (document_id, node_id) WHERE status <> 'superseded' DO NOTHING
+             RETURNING id
+         )
+         INSERT INTO classification_change (version, classification_id, before, after)
+         SELECT $1, id, NULL, 'pending' FROM ins",
+    )
+    .bind(version)
+    .bind(&nodes)
+    .bind(&docs)
+    .bind(&confs)
+    .bind(head)
+    .execute(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < counted.len() {
+        let node = counted[i].node_id;
+        let j = i + counted[i..]
+            .iter()
+            .take_while(|r| r.node_id == node)
+            .count();
+        let group: Vec<LiveRow> = counted[i..j].iter().map(|r| LiveRow { ..**r }).collect();
+        out.push(entry(conn, node, "removed", &group).await?);
+        i = j;
+    }
+    Ok(out)
+}
+
+/// Items for the documents of categories that gained children, suggesting the new children.
+async fn split(conn: &mut PgConnection, version: i64, added: &[i64]) -> Result<Vec<ImpactEntry>> {
+    let parents: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT e.parent_id, count(*) FROM edge e
+         WHERE e.child_id = ANY($1::int8[]) AND e.valid @> $2::int8
+           AND NOT (e.parent_id = ANY($1::int8[]))
+           AND EXISTS (SELECT 1 FROM classification c WHERE c.node_id = e.parent_id
+                       AND c.status IN ('accepted', 'auto_accepted'))
+         GROUP BY e.parent_id ORDER BY e.parent_id",
+    )
+    .bind(added)
+    .bind(version)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for (parent, _) in parents {
+        let rows: Vec<LiveRow> = sqlx::query_as(
+            "SELECT id, document_id, node_id, confidence FROM classification
+             WHERE node_id = $1 AND status IN ('accepted', 'auto_accepted') ORDER BY document_id",
+        )
+        .bind(parent)
+        .fetch_all(&mut *conn)
+        .await?;
+        let docs: Vec<i64> = rows.iter().map(|r| r.document_id).collect();
+        sqlx::query(
+            "WITH ins AS (
+                 INSERT INTO review_item (document_id, reason, impact, taxonomy_version,
+                                          caused_by_version, context_node_id)
+                 SELECT d, 'category_split', $4, $1, $1, $2 FROM unnest($3::int8[]) AS d
+                 ON CONFLICT (document_id, reason) WHERE status = 'open' DO NOTHING
+                 RETURNING id
+             )
+             INSERT INTO review_item_change (version, review_item_id, before, after)
+             SELECT $1, id, NULL, 'open' FROM ins",
+        )
+        .bind(version)
+        .bind(parent)
+        .bind(&docs)
+        .bind(docs.len() as i32)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "WITH kids AS (
+                 SELECT e.child_id FROM edge e
+                 WHERE e.parent_id = $2 AND e.child_id = ANY($4::int8[]) AND e.valid @> $1::int8
+             ), ins AS (
+                 INSERT INTO classification (document_id, node_id, confidence, source, method,
+                                             taxonomy_version, status, review_item_id)
+                 SELECT r.document_id, k.child_id, 0, 'model', 'split', $1, 'pending', r.id
+                 FROM review_item r CROSS JOIN kids k
+                 WHERE r.document_id = ANY($3::int8[]) AND r.reason = 'category_split'
+                   AND r.status = 'open' AND r.context_node_id = $2
+                 ON CONFLICT (document_id, node_id) WHERE status <> 'superseded' DO NOTHING
+                 RETURNING id
+             )
+             INSERT INTO classification_change (version, classification_id, before, after)
+             SELECT $1, id, NULL, 'pending' FROM ins",
+        )
+        .bind(version)
+        .bind(parent)
+        .bind(&docs)
+        .bind(added)
+        .execute(&mut *conn)
+        .await?;
+        out.push(entry(conn, parent, "split", &rows).await?);
+    }
+    Ok(out)
+}
+
+/// An impact made of `entries`, with the totals they add up to (the diff's reading; a publish
+/// counts its own).
+pub fn totals(entries: Vec<ImpactEntry>) -> ClassificationImpact {
+    let sum = |kind: &str| {
+        entries
+            .iter()
+            .filter(|e| e.change == kind)
+            .map(|e| e.documents)
+            .sum()
+    };
+    ClassificationImpact {
+        sent_to_review: sum("removed"),
+        carried_by_merge: sum("merged"),
+        split_items: 0,
+        restored: 0,
+        entries,
+    }
+}
+
+/// The documents a diff between two versions touches: for a forward diff, what those versions'
+/// publishes changed (from the change log); for a backward one (what a rollback would do), the
+/// documents classified under the changed categories now.
+pub async fn of_diff(
+    conn: &mut PgConnection,
+    from: i64,
+    to: i64,
+    removed: &[String],
+    moved: &[String],
+) -> Result<Vec<ImpactEntry>> {
+    let mut out = Vec::new();
+    for (keys, change) in [(removed, "removed"), (moved, "moved")] {
+        if keys.is_empty() {
+            continue;
+        }
+        // (key, documents, sample, whether they were carried by a merge)
+        let rows: Vec<(String, i64, Vec<String>, bool)> = if from < to && change == "removed" {
+            sqlx::query_as(
+                "SELECT n.key, count(DISTINCT c.document_id),
+                        (array_agg(DISTINCT d.source_id ORDER BY d.source_id))[1:5],
+                        NOT EXISTS (SELECT 1 FROM review_item r
+                                    WHERE r.context_node_id = n.id AND r.reason = 'category_removed'
+                                      AND r.caused_by_version > $1 AND r.caused_by_version <= $2)
+                 FROM classification_change cc JOIN classification c ON c.id = cc.classification_id
+                 JOIN node n ON n.id = c.node_id JOIN document d ON d.id = c.document_id
+                 WHERE cc.version > $1 AND cc.version <= $2 AND n.key = ANY($3::text[])
+                   AND cc.after = 'superseded' AND cc.before IN ('accepted', 'auto_accepted')
+                 GROUP BY n.id, n.key ORDER BY n.key",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(keys)
+            .fetch_all(&mut *conn)
+            .await?
+        } else {
+            sqlx::query_as(
+                "SELECT n.key, count(DISTINCT c.document_id),
+                        (array_agg(DISTINCT d.source_id ORDER BY d.source_id))[1:5], false
+                 FROM classification c JOIN node n ON n.id = c.node_id
+                 JOIN document d ON d.id = c.document_id
+                 WHERE n.key = ANY($1::text[]) AND c.status IN ('accepted', 'auto_accepted')
+                 GROUP BY n.key ORDER BY n.key",
+            )
+            .bind(keys)
+            .fetch_all(&mut *conn)
+            .await?
+        };
+        out.extend(
+            rows.into_iter()
+                .map(|(key, documents, sample, merged)| ImpactEntry {
+                    key,
+                    change: if merged { "merged" } else { change }.to_string(),
+                    documents,
+                    sample,
+                }),
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,341 @@
+//! Reading the queue: filtered, ordered pages, and `next` (which leases what it hands out).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
+
+use super::{Reason, ReviewItem, ReviewSuggestion};
+use crate::error::{Error, Result};
+use crate::limits;
+use crate::search::scope::subtree_node_ids;
+use crate::taxonomy::read::{self, At};
+
+/// The queue's orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ReviewOrder {
+    /// Smallest margin between the top two suggestions first: the ties a person breaks best.
+    #[default]
+    Uncertainty,
+    Oldest,
+    /// Items whose top category has the most open items first.
+    Impact,
+}
+
+impl ReviewOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            ReviewOrder::Uncertainty => "r.skips, r.margin, r.id",
+            ReviewOrder::Oldest => "r.skips, r.created_at, r.id",
+            ReviewOrder::Impact => "r.skips, r.impact DESC, r.id",
+        }
+    }
+}
+
+/// Which open items; every field narrows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewFilter {
+    /// Items with a suggestion (or about a category) in these subtrees at the head.
+    #[serde(default)]
+    pub under: Vec<String>,
+    #[serde(default)]
+    pub reason: Option<Reason>,
+    #[serde(default)]
+    pub min_confidence: Option<f32>,
+    #[serde(default)]
+    pub max_confidence: Option<f32>,
+}
+
+/// A page of the queue and how many items match in all.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewPage {
+    pub total: i64,
+    pub items: Vec<ReviewItem>,
+}
+
+/// The filter as SQL over `review_item r`, binding $1..$5 (reason, min, max, nodes, reviewer).
+pub(super) const FILTER_SQL: &str = "r.status = 'open'
+    AND ($1::text IS NULL OR r.reason = $1)
+    AND ($2::real IS NULL OR r.top_confidence >= $2)
+    AND ($3::real IS NULL OR r.top_confidence <= $3)
+    AND ($4::int8[] IS NULL OR r.context_node_id = ANY($4)
+         OR EXISTS (SELECT 1 FROM classification c
+                    WHERE c.review_item_id = r.id AND c.status <> 'superseded' AND c.node_id = ANY($4)))
+    AND (r.lease_until IS NULL OR r.lease_until < now() OR r.lease_owner = $5)";
+
+/// The filter's bind values.
+pub(super) struct Bound {
+    pub reason: Option<&'static str>,
+    pub min: Option<f32>,
+    pub max: Option<f32>,
+    pub nodes: Option<Vec<i64>>,
+}
+
+pub(super) async fn bind_filter(conn: &mut PgConnection, f: &ReviewFilter) -> Result<Bound> {
+    for c in [f.min_confidence, f.max_confidence].into_iter().flatten() {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(Error::Invalid(format!(
+                "a confidence must be in [0, 1], not {c}"
+            )));
+        }
+    }
+    let nodes = if f.under.is_empty() {
+        None
+    } else {
+        Some(subtree_node_ids(conn, None, &f.under).await?)
+    };
+    Ok(Bound {
+        reason: f.reason.map(Reason::as_str),
+        min: f.min_confidence,
+        max: f.max_confidence,
+        nodes,
+    })
+}
+
+fn check_limit(limit: i64) -> Result<()> {
+    if !limits::REVIEW_PAGE.contains(&limit) {
+        return Err(Error::Invalid(format!(
+            "the page size must be between {} and {}",
+            limits::REVIEW_PAGE.start(),
+            limits::REVIEW_PAGE.end()
+        )));
+    }
+    Ok(())
+}
+
+/// A page of open items `reviewer` may work on (not leased to someone else), without leasing.
+pub async fn list(
+    pool: &PgPool,
+    reviewer: &str,
+    filter: &ReviewFilter,
+    order: ReviewOrder,
+    limit: i64,
+    offset: i64,
+) -> Result<ReviewPage> {
+    check_limit(limit)?;
+    let mut conn = pool.acquire().await?;
+    let b = bind_filter(&mut conn, filter).await?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM review_item r WHERE {FILTER_SQL}"
+    ))
+    .bind(b.reason)
+    .bind(b.min)
+    .bind(b.max)
+    .bind(&b.nodes)
+    .bind(reviewer)
+    .fetch_one(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT r.id FROM review_item r WHERE {FILTER_SQL} ORDER BY {} LIMIT $6 OFFSET $7",
+        order.sql()
+    ))
+    .bind(b.reason)
+    .bind(b.min)
+    .bind(b.max)
+    .bind(&b.nodes)
+    .bind(reviewer)
+    .bind(limit)
+    .bind(offset.max(0))
+    .fetch_all(&mut *conn)
+    .await?;
+    let items = load(&mut conn, &ids, false).await?;
+    Ok(ReviewPage { total, items })
+}
+
+/// The next `limit` items for `reviewer`, leased to them (others will not be given these until
+/// the lease ends or the reviewer decides or skips them). With paths for the focus view.
+pub async fn next(
+    pool: &PgPool,
+    reviewer: &str,
+    filter: &ReviewFilter,
+    order: ReviewOrder,
+    limit: i64,
+) -> Result<ReviewPage> {
+    check_limit(limit)?;
+    let mut tx = pool.begin().await?;
+    let b = bind_filter(&mut tx, filter).await?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM review_item r WHERE {FILTER_SQL}"
+    ))
+    .bind(b.reason)
+    .bind(b.min)
+    .bind(b.max)
+    .bind(&b.nodes)
+    .bind(reviewer)
+    .fetch_one(&mut *tx)
+    .await?;
+    // SKIP LOCKED: two reviewers asking at the same moment get different items.
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT r.id FROM review_item r WHERE {FILTER_SQL} ORDER BY {} LIMIT $6
+         FOR UPDATE SKIP LOCKED",
+        order.sql()
+    ))
+    .bind(b.reason)
+    .bind(b.min)
+    .bind(b.max)
+    .bind(&b.nodes)
+    .bind(reviewer)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE review_item SET lease_owner = $2,
+                lease_until = now() + make_interval(secs => $3)
+         WHERE id = ANY($1::int8[])",
+    )
+    .bind(&ids)
+    .bind(reviewer)
+    .bind(limits::REVIEW_LEASE_SECS)
+    .execute(&mut *tx)
+    .await?;
+    let items = load(&mut tx, &ids, true).await?;
+    tx.commit().await?;
+    Ok(ReviewPage { total, items })
+}
+
+/// One item by id, in whatever status.
+pub async fn get(pool: &PgPool, id: i64) -> Result<ReviewItem> {
+    let mut conn = pool.acquire().await?;
+    load(&mut conn, &[id], true)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::not_found("review item", id.to_string()))
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    source_id: String,
+    title: String,
+    excerpt: Option<String>,
+    reason: String,
+    status: String,
+    top_confidence: f32,
+    margin: f32,
+    impact: i32,
+    created_at: DateTime<Utc>,
+    lease_owner: Option<String>,
+    lease_until: Option<DateTime<Utc>>,
+    context: Option<String>,
+    current: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SuggestionRow {
+    item: i64,
+    key: String,
+    label: String,
+    confidence: f32,
+    method: String,
+    evidence: Option<serde_json::Value>,
+}
+
+fn reason_of(s: &str) -> Result<Reason> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| Error::Internal(format!("unknown review reason {s:?}")))
+}
+
+/// The items with these ids, in this order.
+pub(super) async fn load(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    with_paths: bool,
+) -> Result<Vec<ReviewItem>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<ItemRow> = sqlx::query_as(
+        "SELECT r.id, d.source_id, d.title,
+                (SELECT left(ch.text, 1200) FROM chunk ch WHERE ch.document_id = d.id
+                 ORDER BY ch.ordinal LIMIT 1) AS excerpt,
+                r.reason, r.status, r.top_confidence, r.margin, r.impact, r.created_at,
+                r.lease_owner, r.lease_until, cn.key AS context,
+                ARRAY(SELECT n.key FROM classification c JOIN node n ON n.id = c.node_id
+                      WHERE c.document_id = d.id AND c.status IN ('accepted', 'auto_accepted')
+                      ORDER BY n.key) AS current
+         FROM review_item r JOIN document d ON d.id = r.document_id
+         LEFT JOIN node cn ON cn.id = r.context_node_id
+         WHERE r.id = ANY($1::int8[])",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let suggestions: Vec<SuggestionRow> = sqlx::query_as(
+        "SELECT c.review_item_id AS item, n.key, coalesce(s.label, n.key) AS label, c.confidence,
+                c.method, c.evidence
+         FROM classification c JOIN node n ON n.id = c.node_id
+         LEFT JOIN node_state s ON s.node_id = c.node_id AND upper_inf(s.valid)
+         WHERE c.review_item_id = ANY($1::int8[]) AND c.status <> 'superseded'
+         ORDER BY c.review_item_id, c.confidence DESC, n.key",
+    )
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let head = read::head_version(&mut *conn).await?;
+    let mut by_item: HashMap<i64, Vec<ReviewSuggestion>> = HashMap::new();
+    for s in suggestions {
+        let ev = |k: &str| {
+            s.evidence
+                .as_ref()
+                .and_then(|e| e.get(k))
+                .and_then(serde_json::Value::as_f64)
+                .map(|x| x as f32)
+        };
+        let paths = if with_paths {
+            read::paths_to_root(&mut *conn, At::head(head), &s.key, 8).await?
+        } else {
+            Vec::new()
+        };
+        by_item.entry(s.item).or_default().push(ReviewSuggestion {
+            vote: ev("vote"),
+            text_similarity: ev("text"),
+            category: s.key,
+            label: s.label,
+            confidence: s.confidence,
+            method: s.method,
+            paths,
+        });
+    }
+    let mut by_id: HashMap<i64, ReviewItem> = HashMap::new();
+    for r in rows {
+        by_id.insert(
+            r.id,
+            ReviewItem {
+                id: r.id,
+                document: r.source_id,
+                title: r.title,
+                excerpt: r.excerpt.unwrap_or_default(),
+                reason: reason_of(&r.reason)?,
+                status: r.status,
+                top_confidence: r.top_confidence,
+                margin: r.margin,
+                impact: r.impact,
+                created_at: r.created_at,
+                lease_owner: r.lease_owner,
+                lease_until: r.lease_until,
+                context: r.context,
+                current: r.current,
+                suggestions: by_item.remove(&r.id).unwrap_or_default(),
+            },
+        );
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Releases every open item leased to `reviewer` (a filter changed, the app closes), so others
+/// can have them at once instead of when the lease ends. Returns how many were released.
+pub async fn release(pool: &PgPool, reviewer: &str) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE review_item SET lease_owner = NULL, lease_until = NULL
+         WHERE lease_owner = $1 AND status = 'open'",
+    )
+    .bind(reviewer)
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
