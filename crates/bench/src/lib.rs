@@ -1,6 +1,7 @@
 //! Benchmarks behind `dtrag bench …`: they print figures and write them to a Markdown file
 //! (docs/benchmarks.md), each benchmark in its own marked section so others stay untouched.
 
+pub mod classify;
 pub mod search;
 pub mod taxonomy;
 
@@ -118,11 +119,34 @@ impl Picker {
         self.0 ^= self.0 >> 27;
         (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
     }
+    /// A uniform draw from [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        self.below(1 << 53) as f64 / (1u64 << 53) as f64
+    }
+    /// A standard normal draw (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normal_draws_have_mean_0_and_variance_1() {
+        let mut p = Picker::new(3);
+        let xs: Vec<f64> = (0..100_000).map(|_| p.normal()).collect();
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len() as f64;
+        assert!(
+            mean.abs() < 0.02 && (var - 1.0).abs() < 0.03,
+            "{mean} {var}"
+        );
+        assert!((0..1000).all(|_| (0.0..1.0).contains(&p.unit())));
+    }
 
     #[test]
     fn latency_percentiles_and_description() {

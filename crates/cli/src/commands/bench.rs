@@ -24,6 +24,36 @@ pub enum BenchCommand {
         #[arg(long, default_value = "docs/benchmarks.md")]
         out: PathBuf,
     },
+    /// Classifier and review-queue benchmark on documents built from WordNet 3.0 glosses.
+    Classify {
+        /// Folder holding wordnet-3.0-nouns.jsonl.
+        #[arg(long, default_value = "target/dtrag-data")]
+        wordnet_dir: PathBuf,
+        /// Markdown file to update with the figures.
+        #[arg(long, default_value = "docs/benchmarks.md")]
+        out: PathBuf,
+        /// Categories picked from the WordNet noun hierarchy.
+        #[arg(long, default_value_t = 60)]
+        categories: usize,
+        /// Real documents (one per synset, embedded) for the quality measurement.
+        #[arg(long, default_value_t = 3_000)]
+        documents: usize,
+        /// Share of the real documents labelled by hand.
+        #[arg(long, default_value_t = 0.4)]
+        labelled_share: f32,
+        /// Documents with vectors for the throughput and queue measurements.
+        #[arg(long, default_value_t = 100_000)]
+        scale: usize,
+        /// Queue decisions timed.
+        #[arg(long, default_value_t = 200)]
+        decisions: usize,
+        /// Target precision of auto-accepted suggestions.
+        #[arg(long, default_value_t = 0.9)]
+        precision: f32,
+        /// Categories of a second, coarser quality run for comparison (0: skip it).
+        #[arg(long, default_value_t = 20)]
+        compare_categories: usize,
+    },
 }
 
 pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
@@ -45,6 +75,37 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
         BenchCommand::Taxonomy { wordnet_dir, out } => {
             let report = dtrag_bench::taxonomy::run(h.pool(), &wordnet_dir, &mut say).await?;
             dtrag_bench::write_section(&out, "taxonomy", &report.markdown())?;
+            ctx.out.value(&report, || report.markdown());
+        }
+        BenchCommand::Classify {
+            wordnet_dir,
+            out,
+            categories,
+            documents,
+            labelled_share,
+            scale,
+            decisions,
+            precision,
+            compare_categories,
+        } => {
+            let opts = dtrag_bench::classify::Options {
+                categories,
+                documents,
+                labelled_share,
+                scale,
+                decisions,
+                precision,
+                compare_categories,
+            };
+            let report = dtrag_bench::classify::run(
+                h.pool(),
+                &wordnet_dir,
+                &ctx.config.models_dir,
+                &opts,
+                &mut say,
+            )
+            .await?;
+            dtrag_bench::write_section(&out, "classify", &report.markdown())?;
             ctx.out.value(&report, || report.markdown());
         }
     }
