@@ -42,6 +42,9 @@ CREATE UNIQUE INDEX review_item_open_doc ON review_item (document_id, reason) WH
 CREATE INDEX review_item_open_margin ON review_item (skips, margin, id) WHERE status = 'open';
 CREATE INDEX review_item_open_created ON review_item (skips, created_at, id) WHERE status = 'open';
 CREATE INDEX review_item_open_impact ON review_item (skips, impact DESC, id) WHERE status = 'open';
+-- The queue's count and filters without the `under` filter: an index-only scan of open items.
+CREATE INDEX review_item_open_filter ON review_item (reason, top_confidence, lease_until, lease_owner)
+    WHERE status = 'open';
 CREATE INDEX review_item_caused_by ON review_item (caused_by_version) WHERE caused_by_version IS NOT NULL;
 CREATE INDEX review_item_decided_at ON review_item (decided_at) WHERE status = 'decided';
 
@@ -76,6 +79,9 @@ CREATE UNIQUE INDEX classification_live ON classification (document_id, node_id)
 CREATE INDEX classification_counted_node ON classification (node_id, document_id)
     WHERE status IN ('accepted', 'auto_accepted');
 CREATE INDEX classification_item ON classification (review_item_id) WHERE review_item_id IS NOT NULL;
+-- The queue's `under` filter: the items suggesting a category of a subtree.
+CREATE INDEX classification_suggestion_node ON classification (node_id, review_item_id)
+    WHERE review_item_id IS NOT NULL AND status IN ('pending', 'auto_accepted');
 CREATE INDEX classification_node_live ON classification (node_id) WHERE status <> 'superseded';
 
 -- What each publish did to classifications and queue items (status before -> after; before is

@@ -172,3 +172,32 @@ pub async fn build(db: &TestDb, handle: Handle, spec: &Spec) -> Corpus {
     .expect("category vectors");
     Corpus { handle, truth }
 }
+
+/// Live classification rows: (document, category, status, source).
+pub type Rows = Vec<(String, String, String, String)>;
+/// Open items: (document, reason, pending suggestions).
+pub type Items = Vec<(String, String, Vec<String>)>;
+
+/// The classification state as a person sees it: live rows, and open items with their pending
+/// suggestions, in a canonical order.
+pub async fn state(db: &TestDb) -> (Rows, Items) {
+    let rows = sqlx::query_as(
+        "SELECT d.source_id, n.key, c.status, c.source FROM classification c
+         JOIN document d ON d.id = c.document_id JOIN node n ON n.id = c.node_id
+         WHERE c.status <> 'superseded' ORDER BY 1, 2, 3",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("rows");
+    let items = sqlx::query_as(
+        "SELECT d.source_id, r.reason,
+                ARRAY(SELECT n.key FROM classification c JOIN node n ON n.id = c.node_id
+                      WHERE c.review_item_id = r.id AND c.status = 'pending' ORDER BY n.key)
+         FROM review_item r JOIN document d ON d.id = r.document_id
+         WHERE r.status = 'open' ORDER BY 1, 2",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("items");
+    (rows, items)
+}

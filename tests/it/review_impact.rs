@@ -10,7 +10,7 @@ use dtrag_api::Handle;
 
 use crate::classify::handle;
 use crate::common::{fingerprint, fresh_db, TestDb};
-use crate::review_corpus::{build, Spec};
+use crate::review_corpus::{build, state, Spec};
 
 /// 24 hand-labelled documents over `topics` > c0..c3 (about six each), no classifier run.
 async fn labelled() -> (TestDb, Handle) {
@@ -48,34 +48,6 @@ async fn docs_under(db: &TestDb, key: &str) -> Vec<String> {
     .fetch_all(&db.pool)
     .await
     .unwrap()
-}
-
-/// The classification state as a person sees it: live rows and open items with suggestions.
-async fn state(
-    db: &TestDb,
-) -> (
-    Vec<(String, String, String, String)>,
-    Vec<(String, String, Vec<String>)>,
-) {
-    let rows = sqlx::query_as(
-        "SELECT d.source_id, n.key, c.status, c.source FROM classification c
-         JOIN document d ON d.id = c.document_id JOIN node n ON n.id = c.node_id
-         WHERE c.status <> 'superseded' ORDER BY 1, 2, 3",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .unwrap();
-    let items = sqlx::query_as(
-        "SELECT d.source_id, r.reason,
-                ARRAY(SELECT n.key FROM classification c JOIN node n ON n.id = c.node_id
-                      WHERE c.review_item_id = r.id AND c.status = 'pending' ORDER BY n.key)
-         FROM review_item r JOIN document d ON d.id = r.document_id
-         WHERE r.status = 'open' ORDER BY 1, 2",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .unwrap();
-    (rows, items)
 }
 
 fn items_of(reason: Reason) -> QueueRequest {

@@ -11,8 +11,8 @@ use dtrag_api::types::{Decision, EditOp};
 use dtrag_api::Handle;
 
 use crate::classify::handle;
-use crate::common::{fresh_db, TestDb};
-use crate::review_corpus::{build, Spec};
+use crate::common::fresh_db;
+use crate::review_corpus::{build, state, Spec};
 
 const CATEGORIES: usize = 6;
 
@@ -35,31 +35,6 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::Decide),
         (0..8usize).prop_map(Step::Rollback),
     ]
-}
-
-type Rows = Vec<(String, String, String, String)>;
-type Items = Vec<(String, String, Vec<String>)>;
-
-async fn state(db: &TestDb) -> (Rows, Items) {
-    let rows = sqlx::query_as(
-        "SELECT d.source_id, n.key, c.status, c.source FROM classification c
-         JOIN document d ON d.id = c.document_id JOIN node n ON n.id = c.node_id
-         WHERE c.status <> 'superseded' ORDER BY 1, 2, 3",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .expect("rows");
-    let items = sqlx::query_as(
-        "SELECT d.source_id, r.reason,
-                ARRAY(SELECT n.key FROM classification c JOIN node n ON n.id = c.node_id
-                      WHERE c.review_item_id = r.id AND c.status = 'pending' ORDER BY n.key)
-         FROM review_item r JOIN document d ON d.id = r.document_id
-         WHERE r.status = 'open' ORDER BY 1, 2",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .expect("items");
-    (rows, items)
 }
 
 async fn head(h: &Handle) -> i64 {

@@ -256,7 +256,15 @@ documents: number,
 /**
  * Documents in the chosen set that have no vectors from the model (not classified).
  */
-without_vectors: number, auto_accepted: number, queued: number, audit_samples: number, 
+without_vectors: number, 
+/**
+ * Classifications accepted without a person (a document may get several).
+ */
+auto_accepted: number, 
+/**
+ * Documents with at least one auto-accepted classification.
+ */
+auto_accepted_documents: number, queued: number, audit_samples: number, 
 /**
  * Open `category_split` items scored among the new children, and how many of them were
  * confident enough to be accepted without a person.

@@ -27,11 +27,12 @@ impl Out {
         });
         self.value(&summary, || {
             let mut s = format!(
-                "classified {} documents with {} in {:.1} s: {} auto-accepted, {} to review \
-                 ({} audit samples)\n",
+                "classified {} documents with {} in {:.1} s: {} auto-accepted ({} classifications), \
+                 {} to review ({} audit samples)\n",
                 thousands(o.documents),
                 o.model,
                 o.elapsed_ms / 1e3,
+                thousands(o.auto_accepted_documents),
                 thousands(o.auto_accepted),
                 thousands(o.queued),
                 o.audit_samples

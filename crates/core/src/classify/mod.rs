@@ -72,7 +72,10 @@ pub struct ClassifyOutcome {
     pub documents: usize,
     /// Documents in the chosen set that have no vectors from the model (not classified).
     pub without_vectors: usize,
+    /// Classifications accepted without a person (a document may get several).
     pub auto_accepted: usize,
+    /// Documents with at least one auto-accepted classification.
+    pub auto_accepted_documents: usize,
     pub queued: usize,
     pub audit_samples: usize,
     /// Open `category_split` items scored among the new children, and how many of them were
@@ -215,6 +218,7 @@ pub async fn classify(
         documents: 0,
         without_vectors: (in_set - with_vectors).max(0) as usize,
         auto_accepted: 0,
+        auto_accepted_documents: 0,
         queued: 0,
         audit_samples: 0,
         splits_rescored: 0,
@@ -258,6 +262,7 @@ pub async fn classify(
         let w = write::write_batch(pool, &cx, &batch).await?;
         outcome.documents += batch.len();
         outcome.auto_accepted += w.auto_accepted;
+        outcome.auto_accepted_documents += w.auto_accepted_documents;
         outcome.queued += w.queued;
         outcome.audit_samples += w.audit_samples;
         progress(STAGE_CLASSIFY, outcome.documents.min(total), total);

@@ -7,10 +7,15 @@
 //!   (label, alternative labels, description, path), as a softmax over all categories, so a
 //!   category without examples can still be suggested.
 //!
-//! Both are distributions over the categories (each sums to 1), and the score is their mixture
-//! `score = b * vote + (1 - b) * text`, where the neighbours count for more the more labelled
-//! documents there are: `b = min(L / (L + PRIOR), MAX_VOTE)`. The text side never drops below
-//! `1 - MAX_VOTE`, so a category without examples can still win on a clear description.
+//! - **the centroid**: the similarity to the mean of each category's labelled documents, as a
+//!   softmax over the categories that have examples (steadier than ten neighbours where a
+//!   category's examples are spread out; measured +5 points of top-1 on WordNet glosses).
+//!
+//! All three are distributions over the categories (each sums to 1), and the score is their
+//! mixture `score = b * (vote + centroid) / 2 + (1 - b) * text`, where the labelled evidence counts
+//! for more the more labelled documents there are: `b = min(L / (L + PRIOR), MAX_VOTE)`. The text
+//! side never drops below `1 - MAX_VOTE`, so a category without examples can still win on a clear
+//! description. A held-out document's own group is left out of the vote and of the centroids.
 //! Similarities come from blocks of matrix products (candle's CPU matmul), a block of documents at
 //! a time, so memory stays at `BLOCK x max(labelled, categories)` floats.
 
@@ -30,6 +35,11 @@ const PRIOR: f32 = 20.0;
 const MAX_VOTE: f32 = 0.8;
 /// Documents per matrix product.
 const BLOCK: usize = 512;
+/// Temperature of the softmax over centroid similarities.
+const CENTROID_TAU: f32 = 0.03;
+/// Groups up to which held-out centroids are exact (cross-validation folds); beyond, a group's
+/// own share of a centroid's norm is ignored.
+const EXACT_GROUPS: usize = 16;
 /// Candidates kept per document before the DAG step.
 pub const CANDIDATES: usize = 12;
 
@@ -128,6 +138,7 @@ pub fn score_among(
                 .map_err(math)?,
         )
     };
+    let norms = CentroidNorms::new(ev, n_cat);
     let mut out = Vec::with_capacity(docs.len());
     let mut start = 0;
     while start < docs.len() {
@@ -144,11 +155,17 @@ pub fn score_among(
         };
         for (row, sims) in text.iter().enumerate() {
             let i = start + row;
-            let votes = near
+            let group = groups.get(i).copied();
+            let (votes, centroid) = near
                 .as_ref()
-                .map(|n| neighbour_votes(&n[row], groups.get(i).copied(), ev))
+                .map(|n| {
+                    (
+                        neighbour_votes(&n[row], group, ev),
+                        centroid_shares(&n[row], group, ev, &norms),
+                    )
+                })
                 .unwrap_or_default();
-            let mut scored = combine(sims, &votes, b);
+            let mut scored = combine(sims, &votes, &centroid, b);
             scored.retain(|x| allowed(i, x.category));
             out.push(top(scored));
         }
@@ -190,7 +207,106 @@ fn neighbour_votes(sims: &[f32], group: Option<u32>, ev: &Evidence<'_>) -> Vec<(
     votes
 }
 
-fn combine(text_sims: &[f32], votes: &[(u32, f32)], b: f32) -> Vec<Scored> {
+/// The norm of each category's sum of labelled vectors, whole and without each group's own.
+struct CentroidNorms {
+    whole: Vec<f32>,
+    without: std::collections::HashMap<u32, Vec<f32>>,
+}
+
+impl CentroidNorms {
+    fn new(ev: &Evidence<'_>, n_cat: usize) -> Self {
+        let dims = ev.labelled.dims;
+        let mut total = vec![0f32; n_cat * dims];
+        let mut groups: std::collections::HashMap<u32, Vec<f32>> = Default::default();
+        let distinct: std::collections::BTreeSet<u32> = ev.groups.iter().copied().collect();
+        let exact = distinct.len() <= EXACT_GROUPS;
+        for (j, cats) in ev.labels.iter().enumerate() {
+            let v = ev.labelled.row(j);
+            for &c in cats {
+                let at = c as usize * dims;
+                for (t, x) in total[at..at + dims].iter_mut().zip(v) {
+                    *t += x;
+                }
+                if let (true, Some(&g)) = (exact, ev.groups.get(j)) {
+                    let own = groups.entry(g).or_insert_with(|| vec![0f32; n_cat * dims]);
+                    for (t, x) in own[at..at + dims].iter_mut().zip(v) {
+                        *t += x;
+                    }
+                }
+            }
+        }
+        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let whole: Vec<f32> = (0..n_cat)
+            .map(|c| norm(&total[c * dims..(c + 1) * dims]))
+            .collect();
+        let without = groups
+            .into_iter()
+            .map(|(g, own)| {
+                let n = (0..n_cat)
+                    .map(|c| {
+                        let r = c * dims..(c + 1) * dims;
+                        let diff: Vec<f32> = total[r.clone()]
+                            .iter()
+                            .zip(&own[r])
+                            .map(|(t, o)| t - o)
+                            .collect();
+                        norm(&diff)
+                    })
+                    .collect();
+                (g, n)
+            })
+            .collect();
+        CentroidNorms { whole, without }
+    }
+
+    fn of(&self, group: Option<u32>) -> &[f32] {
+        group
+            .and_then(|g| self.without.get(&g))
+            .map_or(&self.whole, |v| v)
+    }
+}
+
+/// The centroid side: cosine of the document to each category's mean labelled vector (without
+/// its own group's), as a softmax over the categories that have examples. The dot products with
+/// the sums come from the document's similarities to the labelled documents.
+fn centroid_shares(
+    sims: &[f32],
+    group: Option<u32>,
+    ev: &Evidence<'_>,
+    norms: &CentroidNorms,
+) -> Vec<(u32, f32)> {
+    let norm = norms.of(group);
+    let mut dot = vec![0f32; norm.len()];
+    for (j, &s) in sims.iter().enumerate() {
+        if group.is_some_and(|g| ev.groups.get(j) == Some(&g)) {
+            continue;
+        }
+        for &c in &ev.labels[j] {
+            dot[c as usize] += s;
+        }
+    }
+    let cos: Vec<(u32, f32)> = dot
+        .iter()
+        .zip(norm)
+        .enumerate()
+        .filter(|(_, (_, &n))| n > 1e-6)
+        .map(|(c, (&d, &n))| (c as u32, d / n))
+        .collect();
+    let max = cos.iter().map(|c| c.1).fold(f32::MIN, f32::max);
+    let exps: Vec<(u32, f32)> = cos
+        .iter()
+        .map(|&(c, x)| (c, ((x - max) / CENTROID_TAU).exp()))
+        .collect();
+    let z: f32 = exps.iter().map(|e| e.1).sum::<f32>().max(f32::MIN_POSITIVE);
+    exps.into_iter().map(|(c, e)| (c, e / z)).collect()
+}
+
+fn combine(
+    text_sims: &[f32],
+    votes: &[(u32, f32)],
+    centroid: &[(u32, f32)],
+    b: f32,
+) -> Vec<Scored> {
     let max = text_sims.iter().copied().fold(f32::MIN, f32::max);
     let exps: Vec<f32> = text_sims
         .iter()
@@ -207,10 +323,17 @@ fn combine(text_sims: &[f32], votes: &[(u32, f32)], b: f32) -> Vec<Scored> {
             text_similarity: sim,
         })
         .collect();
+    // Without a centroid (no labels), the vote has the labelled side to itself.
+    let vote_share = if centroid.is_empty() { 1.0 } else { 0.5 };
     for &(c, v) in votes {
         if let Some(s) = scored.get_mut(c as usize) {
-            s.score += b * v;
+            s.score += b * vote_share * v;
             s.vote = v;
+        }
+    }
+    for &(c, v) in centroid {
+        if let Some(s) = scored.get_mut(c as usize) {
+            s.score += b * (1.0 - vote_share) * v;
         }
     }
     scored

@@ -38,7 +38,10 @@ pub struct DocOutcome {
 /// What a batch wrote.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Written {
+    /// Classifications accepted without a person (a document may get several).
     pub auto_accepted: usize,
+    /// Documents with at least one of them.
+    pub auto_accepted_documents: usize,
     pub queued: usize,
     pub audit_samples: usize,
 }
@@ -135,6 +138,7 @@ pub async fn write_batch(
     .await?;
     let mut written = Written {
         auto_accepted: auto,
+        auto_accepted_documents: batch.iter().filter(|d| !d.auto.is_empty()).count(),
         ..Written::default()
     };
     let (mut p_item, mut p_doc, mut p_node, mut p_conf, mut p_ev) =

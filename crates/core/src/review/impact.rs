@@ -92,11 +92,35 @@ pub async fn on_publish(conn: &mut PgConnection, ch: &Change<'_>) -> Result<Clas
 /// Rows and items changed by versions in (to, head] go back to their state before the earliest
 /// of those changes; rows a person decided since, and decided items, are kept.
 async fn restore(conn: &mut PgConnection, version: i64, to: i64, head: i64) -> Result<i64> {
+    let rows = restore_with(conn, RESTORE_CLASSIFICATIONS, (version, to, head)).await?;
+    let items = restore_with(conn, RESTORE_ITEMS, (version, to, head)).await?;
+    Ok(rows + items)
+}
+
+/// Runs one of the restore statements ($1 version, $2 to, $3 head, $4 reviving): superseding or
+/// withdrawing first, then reviving, so a (document, category) never has two live rows and a
+/// (document, reason) never two open items.
+async fn restore_with(
+    conn: &mut PgConnection,
+    sql: &str,
+    (version, to, head): (i64, i64, i64),
+) -> Result<i64> {
     let mut restored = 0;
-    // Superseding first, then reviving, so (document, category) never has two live rows.
     for reviving in [false, true] {
-        let n = sqlx::query(
-            "WITH first AS (
+        restored += sqlx::query(sql)
+            .bind(version)
+            .bind(to)
+            .bind(head)
+            .bind(reviving)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected() as i64;
+    }
+    Ok(restored)
+}
+
+/// Rows: back to the status before the earliest change in (to, head], unless decided since.
+const RESTORE_CLASSIFICATIONS: &str = "WITH first AS (
                  SELECT DISTINCT ON (cc.classification_id) cc.classification_id AS id,
                         coalesce(cc.before, 'superseded') AS target, cc.version
                  FROM classification_change cc WHERE cc.version > $2 AND cc.version <= $3
@@ -117,20 +141,10 @@ async fn restore(conn: &mut PgConnection, version: i64, to: i64, head: i64) -> R
                  RETURNING c.id, e.now, e.target
              )
              INSERT INTO classification_change (version, classification_id, before, after)
-             SELECT $1, id, now, target FROM upd",
-        )
-        .bind(version)
-        .bind(to)
-        .bind(head)
-        .bind(reviving)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        restored += n as i64;
-    }
-    for reviving in [false, true] {
-        let n = sqlx::query(
-            "WITH first AS (
+             SELECT $1, id, now, target FROM upd";
+
+/// Items: back to the status before the earliest change in (to, head], unless decided.
+const RESTORE_ITEMS: &str = "WITH first AS (
                  SELECT DISTINCT ON (rc.review_item_id) rc.review_item_id AS id,
                         coalesce(rc.before, 'withdrawn') AS target
                  FROM review_item_change rc WHERE rc.version > $2 AND rc.version <= $3
@@ -150,19 +164,7 @@ async fn restore(conn: &mut PgConnection, version: i64, to: i64, head: i64) -> R
                  RETURNING r.id, e.now, e.target
              )
              INSERT INTO review_item_change (version, review_item_id, before, after)
-             SELECT $1, id, now, target FROM upd",
-        )
-        .bind(version)
-        .bind(to)
-        .bind(head)
-        .bind(reviving)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        restored += n as i64;
-    }
-    Ok(restored)
-}
+             SELECT $1, id, now, target FROM upd";
 
 /// Supersedes the given rows and logs it.
 async fn supersede(conn: &mut PgConnection, version: i64, ids: &[i64]) -> Result<()> {

@@ -64,8 +64,9 @@ pub(super) const FILTER_SQL: &str = "r.status = 'open'
     AND ($2::real IS NULL OR r.top_confidence >= $2)
     AND ($3::real IS NULL OR r.top_confidence <= $3)
     AND ($4::int8[] IS NULL OR r.context_node_id = ANY($4)
-         OR EXISTS (SELECT 1 FROM classification c
-                    WHERE c.review_item_id = r.id AND c.status <> 'superseded' AND c.node_id = ANY($4)))
+         OR r.id IN (SELECT c.review_item_id FROM classification c
+                     WHERE c.node_id = ANY($4) AND c.review_item_id IS NOT NULL
+                       AND c.status IN ('pending', 'auto_accepted')))
     AND (r.lease_until IS NULL OR r.lease_until < now() OR r.lease_owner = $5)";
 
 /// The filter's bind values.
@@ -108,6 +109,44 @@ fn check_limit(limit: i64) -> Result<()> {
     Ok(())
 }
 
+/// How many open items match, and the ids of one page of them in `order` (locked, skipping
+/// rows others hold, when `lock`).
+async fn matching(
+    conn: &mut PgConnection,
+    b: &Bound,
+    reviewer: &str,
+    order: ReviewOrder,
+    (limit, offset): (i64, i64),
+    lock: bool,
+) -> Result<(i64, Vec<i64>)> {
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM review_item r WHERE {FILTER_SQL}"
+    ))
+    .bind(b.reason)
+    .bind(b.min)
+    .bind(b.max)
+    .bind(&b.nodes)
+    .bind(reviewer)
+    .fetch_one(&mut *conn)
+    .await?;
+    // SKIP LOCKED: two reviewers asking at the same moment get different items.
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT r.id FROM review_item r WHERE {FILTER_SQL} ORDER BY {} LIMIT $6 OFFSET $7 {}",
+        order.sql(),
+        if lock { "FOR UPDATE SKIP LOCKED" } else { "" }
+    ))
+    .bind(b.reason)
+    .bind(b.min)
+    .bind(b.max)
+    .bind(&b.nodes)
+    .bind(reviewer)
+    .bind(limit)
+    .bind(offset.max(0))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((total, ids))
+}
+
 /// A page of open items `reviewer` may work on (not leased to someone else), without leasing.
 pub async fn list(
     pool: &PgPool,
@@ -120,29 +159,7 @@ pub async fn list(
     check_limit(limit)?;
     let mut conn = pool.acquire().await?;
     let b = bind_filter(&mut conn, filter).await?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM review_item r WHERE {FILTER_SQL}"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .fetch_one(&mut *conn)
-    .await?;
-    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT r.id FROM review_item r WHERE {FILTER_SQL} ORDER BY {} LIMIT $6 OFFSET $7",
-        order.sql()
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .bind(limit)
-    .bind(offset.max(0))
-    .fetch_all(&mut *conn)
-    .await?;
+    let (total, ids) = matching(&mut conn, &b, reviewer, order, (limit, offset), false).await?;
     let items = load(&mut conn, &ids, false).await?;
     Ok(ReviewPage { total, items })
 }
@@ -159,30 +176,7 @@ pub async fn next(
     check_limit(limit)?;
     let mut tx = pool.begin().await?;
     let b = bind_filter(&mut tx, filter).await?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM review_item r WHERE {FILTER_SQL}"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .fetch_one(&mut *tx)
-    .await?;
-    // SKIP LOCKED: two reviewers asking at the same moment get different items.
-    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT r.id FROM review_item r WHERE {FILTER_SQL} ORDER BY {} LIMIT $6
-         FOR UPDATE SKIP LOCKED",
-        order.sql()
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await?;
+    let (total, ids) = matching(&mut tx, &b, reviewer, order, (limit, 0), true).await?;
     sqlx::query(
         "UPDATE review_item SET lease_owner = $2,
                 lease_until = now() + make_interval(secs => $3)

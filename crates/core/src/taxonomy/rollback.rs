@@ -42,16 +42,17 @@ pub async fn rollback(
     let now = diff::states(&mut tx, head, head, &ids).await?;
     let then = diff::states(&mut tx, to, head, &ids).await?;
     let mut applied = diff::compare(head, to, &now, &then);
+    let unpublished = |diff: Diff| RollbackOutcome {
+        version: None,
+        restored: to,
+        head_before: head,
+        dry_run,
+        diff,
+        elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
+    };
     if applied.is_empty() {
         tx.rollback().await?;
-        return Ok(RollbackOutcome {
-            version: None,
-            restored: to,
-            head_before: head,
-            dry_run,
-            diff: applied,
-            elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
-        });
+        return Ok(unpublished(applied));
     }
     let mut target: Target = now.keys().map(|k| (k.clone(), None)).collect();
     target.extend(then.into_iter().map(|(k, n)| (k, Some(n))));
@@ -75,14 +76,7 @@ pub async fn rollback(
     applied.impact = published.impact.clone();
     if dry_run {
         tx.rollback().await?;
-        return Ok(RollbackOutcome {
-            version: None,
-            restored: to,
-            head_before: head,
-            dry_run,
-            diff: applied,
-            elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
-        });
+        return Ok(unpublished(applied));
     }
     tx.commit().await?;
     Ok(RollbackOutcome {

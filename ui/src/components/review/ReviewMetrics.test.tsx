@@ -47,6 +47,7 @@ const OUTCOME: ClassifyOutcome = {
   documents: 4,
   without_vectors: 0,
   auto_accepted: 1,
+  auto_accepted_documents: 1,
   queued: 3,
   audit_samples: 0,
   splits_rescored: 0,

@@ -72,7 +72,7 @@ export function ReviewMetrics({ m, ready }: { m: Metrics; ready: boolean }) {
       )}
       {m.outcome && (
         <p className="result" data-testid="classify-result">
-          Classified {m.outcome.documents} document{m.outcome.documents === 1 ? "" : "s"} with {m.outcome.model}: {m.outcome.auto_accepted}{" "}
+          Classified {m.outcome.documents} document{m.outcome.documents === 1 ? "" : "s"} with {m.outcome.model}: {m.outcome.auto_accepted_documents}{" "}
           auto-accepted, {m.outcome.queued} to review
           {m.outcome.threshold !== null ? ` (threshold ${m.outcome.threshold.toFixed(2)})` : " (no threshold reaches the target)"}
           {m.outcome.splits_rescored > 0
