@@ -321,7 +321,12 @@ export type ReviewFilter = {
  */
 under: Array<string>, reason: Reason | null, min_confidence: number | null, max_confidence: number | null, };
 
-export type ReviewPage = { total: number, items: Array<ReviewItem>, };
+export type ReviewPage = { 
+/**
+ * How many items match, counted up to [`COUNT_CAP`]: beyond, `total_exact` is false and
+ * `total` is the cap (a bulk accept's dry run counts exactly).
+ */
+total: number, total_exact: boolean, items: Array<ReviewItem>, };
 
 export type Decision = { "action": "accept", categories: Array<string>, } | { "action": "reject" } | { "action": "reassign", to: Array<string>, };
 

@@ -28,6 +28,7 @@ export function useBulkReview({
 }) {
   const { run, report } = useServices();
   const [total, setTotal] = useState<number | null>(null);
+  const [totalExact, setTotalExact] = useState(true);
   const [pages, setPages] = useState<ReadonlyMap<number, ReviewItem[]>>(new Map());
   const [allSelected, setAllSelected] = useState(false);
   /** The dry run's count for the current filter. */
@@ -53,6 +54,7 @@ export function useBulkReview({
           if (gen !== generation.current) return;
           loading.current.delete(page);
           setTotal(p.total);
+          setTotalExact(p.total_exact);
           setPages((m) => new Map(m).set(page, p.items));
         },
         (e: unknown) => {
@@ -151,5 +153,5 @@ export function useBulkReview({
     [run, onAccepted],
   );
 
-  return { total, rowAt, showRows, allSelected, selectAll, preview, refused, result, error, working, accept };
+  return { total, totalExact, rowAt, showRows, allSelected, selectAll, preview, refused, result, error, working, accept };
 }

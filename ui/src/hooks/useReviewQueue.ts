@@ -49,6 +49,8 @@ export function useReviewQueue({
   const { run, report } = useServices();
   const [items, setItemsState] = useState<ReviewItem[]>([]);
   const [total, setTotal] = useState<number | null>(null);
+  // False when the library stopped counting at its cap: the queue shows "10000+".
+  const [totalExact, setTotalExact] = useState(true);
   const [loaded, setLoaded] = useState(false);
   const [busy, setBusy] = useState(0);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -99,6 +101,7 @@ export function useReviewQueue({
       if (gen !== generation.current) return;
       setItems((cur) => mergeFetched(cur, page.items, inFlight.current));
       setTotal(page.total);
+      setTotalExact(page.total_exact);
     }).catch(report);
   }, [enqueue, setItems, report]);
 
@@ -122,6 +125,7 @@ export function useReviewQueue({
       // Merged, not replaced: an item opened from the table or undone meanwhile stays first.
       setItems((cur) => mergeFetched(cur, page.items, inFlight.current));
       setTotal(page.total);
+      setTotalExact(page.total_exact);
       setLoaded(true);
     }).catch((e: unknown) => {
       if (gen !== generation.current) return;
@@ -260,6 +264,7 @@ export function useReviewQueue({
     current: items[0] ?? null,
     upcoming: items.slice(1),
     total,
+    totalExact,
     loaded,
     busy: busy > 0,
     notice,

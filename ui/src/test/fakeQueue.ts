@@ -14,7 +14,7 @@ export class FakeQueue {
     this.open = [...this.all];
   }
 
-  next = async (req: QueueRequest): Promise<ReviewPage> => ({ total: this.open.length, items: this.open.slice(0, req.limit ?? 50) });
+  next = async (req: QueueRequest): Promise<ReviewPage> => ({ total: this.open.length, total_exact: true, items: this.open.slice(0, req.limit ?? 50) });
 
   decide = async (item: number, d: Decision): Promise<DecisionOutcome> => {
     const it = this.all.find((i) => i.id === item)!;

@@ -65,6 +65,7 @@ impl Out {
     pub fn review_page(&self, p: &ReviewPage) {
         let json = serde_json::json!({
             "total": p.total,
+            "total_exact": p.total_exact,
             "items": p.items.iter().map(|i| serde_json::json!({
                 "id": i.id,
                 "document": i.document,
@@ -80,7 +81,12 @@ impl Out {
             if p.items.is_empty() {
                 return format!("no open items match ({} in all)", p.total);
             }
-            let mut s = format!("{} open items match; showing {}:\n", p.total, p.items.len());
+            let more = if p.total_exact { "" } else { "+" };
+            let mut s = format!(
+                "{}{more} open items match; showing {}:\n",
+                p.total,
+                p.items.len()
+            );
             for i in &p.items {
                 let sugg: Vec<String> = i
                     .suggestions

@@ -38,7 +38,8 @@ export function BulkMode({ bulk, onOpen }: { bulk: BulkReview; onOpen(item: numb
             disabled={count === 0 || bulk.working}
             onChange={(e) => bulk.selectAll(e.target.checked)}
           />{" "}
-          Select all {bulk.total ?? "…"} matching
+          Select all {bulk.total ?? "…"}
+          {bulk.totalExact ? "" : "+"} matching
         </label>
         {bulk.allSelected && bulk.preview && (
           <>

@@ -80,7 +80,7 @@ export function FocusMode({
               </button>
               <span className="spacer" />
               <span className="muted" data-testid="review-left">
-                {queue.total !== null ? `${queue.total} left` : ""}
+                {queue.total !== null ? `${queue.total}${queue.totalExact ? "" : "+"} left` : ""}
               </span>
             </div>
             <p className="muted key-help">{KEY_HELP}</p>

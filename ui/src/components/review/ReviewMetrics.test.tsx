@@ -72,7 +72,7 @@ beforeEach(() => {
   m.reviewRecent.mockImplementation(q.recent);
   m.reviewItem.mockImplementation(q.item);
   m.reviewStats.mockResolvedValue(STATS);
-  m.reviewList.mockImplementation(async (req) => ({ total: q.open.length, items: q.open.slice(req.offset ?? 0, (req.offset ?? 0) + (req.limit ?? 50)) }));
+  m.reviewList.mockImplementation(async (req) => ({ total: q.open.length, total_exact: true, items: q.open.slice(req.offset ?? 0, (req.offset ?? 0) + (req.limit ?? 50)) }));
   m.findNodes.mockResolvedValue([]);
 });
 
