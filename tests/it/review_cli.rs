@@ -72,8 +72,12 @@ async fn the_review_commands_speak_json_and_refuse_with_a_kind() {
     );
 
     let list = json(url, "ada", &["review", "list", "--json"]);
-    assert_eq!(keys(&list), BTreeSet::from(["total", "items"]));
+    assert_eq!(
+        keys(&list),
+        BTreeSet::from(["total", "total_exact", "items"])
+    );
     assert_eq!(list["total"].as_i64(), Some(6));
+    assert_eq!(list["total_exact"], true);
     let first = &list["items"][0];
     assert!(["id", "document", "reason", "suggestions"]
         .iter()
