@@ -1,5 +1,5 @@
-//! Decisions: accept, reject, reassign (one item or, for accept, every item a filter matches),
-//! and skip. Every decision is one transaction that checks the item is still open and not
+//! Decisions: accept, reject, reassign and skip of one item (a bulk accept over a filter is
+//! `bulk`, on the same plan-and-apply steps). Every decision is one transaction that checks the item is still open and not
 //! leased to someone else, changes the item's classification rows, and records exactly what it
 //! changed (a `review_decision` row, for undo) and an audit entry.
 
@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 
-use super::queue::{bind_filter, ReviewFilter, FILTER_SQL};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::taxonomy::read;
@@ -51,9 +50,9 @@ pub struct DecisionOutcome {
 
 /// One classification row an item decides.
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct Linked {
-    id: i64,
-    item: i64,
+pub(super) struct Linked {
+    pub(super) id: i64,
+    pub(super) item: i64,
     node_id: i64,
     key: String,
     status: String,
@@ -88,8 +87,8 @@ impl Change {
 }
 
 #[derive(sqlx::FromRow)]
-struct ItemState {
-    id: i64,
+pub(super) struct ItemState {
+    pub(super) id: i64,
     document_id: i64,
     status: String,
     decided_by: Option<String>,
@@ -141,7 +140,7 @@ async fn lock_item(conn: &mut PgConnection, id: i64, reviewer: &str) -> Result<I
     Ok(item)
 }
 
-async fn linked_rows(conn: &mut PgConnection, items: &[i64]) -> Result<Vec<Linked>> {
+pub(super) async fn linked_rows(conn: &mut PgConnection, items: &[i64]) -> Result<Vec<Linked>> {
     Ok(sqlx::query_as(
         "SELECT c.id, c.review_item_id AS item, c.node_id, n.key, c.status, c.source,
                 c.decided_by, c.decided_at
@@ -156,8 +155,8 @@ async fn linked_rows(conn: &mut PgConnection, items: &[i64]) -> Result<Vec<Linke
 }
 
 /// What one decision does.
-struct Plan {
-    item: i64,
+pub(super) struct Plan {
+    pub(super) item: i64,
     document: i64,
     action: &'static str,
     /// (row, new status)
@@ -166,7 +165,7 @@ struct Plan {
     create: Vec<(i64, String)>,
 }
 
-fn plan(item: &ItemState, rows: Vec<Linked>, d: &Decision) -> Result<Plan> {
+pub(super) fn plan(item: &ItemState, rows: Vec<Linked>, d: &Decision) -> Result<Plan> {
     let mut p = Plan {
         item: item.id,
         document: item.document_id,
@@ -239,7 +238,7 @@ async fn targets(conn: &mut PgConnection, keys: &[String]) -> Result<Vec<(i64, S
 
 /// Applies the plans: row statuses, new rows, the items, the undo records. Returns the decision
 /// ids in plan order.
-async fn apply(
+pub(super) async fn apply(
     conn: &mut PgConnection,
     reviewer: &str,
     plans: &[Plan],
@@ -440,108 +439,4 @@ pub async fn skip(pool: &PgPool, item_id: i64, reviewer: &str) -> Result<()> {
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// What a bulk accept matched and did.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct BulkOutcome {
-    pub matched: i64,
-    /// Matched items whose top suggestion is below the confidence floor.
-    pub below_floor: i64,
-    pub floor: f32,
-    pub accepted: i64,
-    pub dry_run: bool,
-}
-
-/// Accepts the top suggestion of every open item the filter matches (all of them, not a page),
-/// in one transaction. Refused, with nothing written, when some are below `floor` and not
-/// `force`d.
-pub async fn bulk_accept(
-    pool: &PgPool,
-    reviewer: &str,
-    filter: &ReviewFilter,
-    floor: f32,
-    force: bool,
-    dry_run: bool,
-) -> Result<BulkOutcome> {
-    if !(0.0..=1.0).contains(&floor) {
-        return Err(Error::Invalid(format!(
-            "the floor must be in [0, 1], not {floor}"
-        )));
-    }
-    let mut tx = pool.begin().await?;
-    let b = bind_filter(&mut tx, filter).await?;
-    let (matched, below_floor): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT count(*), count(*) FILTER (WHERE r.top_confidence < $6)
-         FROM review_item r WHERE {FILTER_SQL}
-           AND EXISTS (SELECT 1 FROM classification c
-                       WHERE c.review_item_id = r.id AND c.status IN ('pending', 'auto_accepted'))"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .bind(floor)
-    .fetch_one(&mut *tx)
-    .await?;
-    let mut out = BulkOutcome {
-        matched,
-        below_floor,
-        floor,
-        accepted: 0,
-        dry_run,
-    };
-    if below_floor > 0 && !force {
-        return Err(Error::Invalid(format!(
-            "{below_floor} of the {matched} matching items have a top confidence below {floor:.2}: \
-             narrow the filter (--min-confidence) or pass --force"
-        )));
-    }
-    if dry_run || matched == 0 {
-        return Ok(out);
-    }
-    let items: Vec<ItemState> = sqlx::query_as(&format!(
-        "SELECT r.id, r.document_id, r.status, r.decided_by, r.lease_owner, r.lease_until,
-                coalesce(r.lease_until > now(), false) AS leased_now
-         FROM review_item r WHERE {FILTER_SQL}
-         ORDER BY r.id FOR UPDATE"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .fetch_all(&mut *tx)
-    .await?;
-    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-    let mut rows = linked_rows(&mut tx, &ids).await?;
-    let mut plans = Vec::with_capacity(items.len());
-    for item in &items {
-        let split = rows.partition_point(|r| r.item <= item.id);
-        let rest = rows.split_off(split);
-        let mine = std::mem::replace(&mut rows, rest);
-        if mine.is_empty() {
-            continue;
-        }
-        plans.push(plan(item, mine, &Decision::Accept { categories: vec![] })?);
-    }
-    apply(&mut tx, reviewer, &plans).await?;
-    out.accepted = plans.len() as i64;
-    audit::record(
-        &mut tx,
-        reviewer,
-        "review.bulk_accept",
-        None,
-        serde_json::json!({
-            "filter": filter,
-            "accepted": out.accepted,
-            "forced": force && below_floor > 0,
-            "items": plans.iter().map(|p| p.item).collect::<Vec<_>>(),
-        }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(out)
 }

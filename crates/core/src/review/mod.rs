@@ -4,6 +4,7 @@
 //! can be undone) and in the audit log. Items are leased to the reviewer who fetched them, so two
 //! reviewers on one server never work on the same item.
 
+pub mod bulk;
 pub mod decide;
 pub mod export;
 pub mod impact;
@@ -14,7 +15,8 @@ pub mod undo;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use decide::{bulk_accept, decide, skip, BulkOutcome, Decision, DecisionOutcome};
+pub use bulk::{bulk_accept, BulkOutcome};
+pub use decide::{decide, skip, Decision, DecisionOutcome};
 pub use queue::{list, next, release, ReviewFilter, ReviewOrder, ReviewPage};
 pub use stats::{category_counts, stats, CategoryCounts, ReviewStats};
 pub use undo::{recent, undo, RecentDecision, Undone};
