@@ -26,17 +26,33 @@ async fn labelled() -> (TestDb, Handle) {
     (db, corpus.handle)
 }
 
+fn delete(key: &str) -> EditOp {
+    EditOp::Delete {
+        key: key.into(),
+        cascade: false,
+    }
+}
+
+fn add_child(key: &str, label: &str, parent: &str) -> EditOp {
+    EditOp::Add {
+        key: key.into(),
+        label: label.into(),
+        alt_labels: vec![],
+        description: String::new(),
+        parents: vec![parent.into()],
+    }
+}
+
+fn request(ops: Vec<EditOp>) -> EditRequest {
+    EditRequest {
+        base: None,
+        ops,
+        message: None,
+    }
+}
+
 async fn edit(h: &Handle, ops: Vec<EditOp>) -> dtrag_api::types::Published {
-    taxonomy::publish_edits(
-        h,
-        EditRequest {
-            base: None,
-            ops,
-            message: None,
-        },
-    )
-    .await
-    .unwrap()
+    taxonomy::publish_edits(h, request(ops)).await.unwrap()
 }
 
 async fn docs_under(db: &TestDb, key: &str) -> Vec<String> {
@@ -72,33 +88,16 @@ async fn delete_merge_split_send_the_right_work_and_a_rollback_undoes_it() {
 
     // The preview of a delete names the documents, and writes nothing.
     let before = fingerprint(&db.pool).await;
-    let preview = taxonomy::preview_edits(
-        &h,
-        EditRequest {
-            base: None,
-            ops: vec![EditOp::Delete {
-                key: "c0".into(),
-                cascade: false,
-            }],
-            message: None,
-        },
-    )
-    .await
-    .unwrap();
+    let preview = taxonomy::preview_edits(&h, request(vec![delete("c0")]))
+        .await
+        .unwrap();
     assert_eq!(preview.impact.sent_to_review, in_c0.len() as i64);
     assert_eq!(preview.impact.entries[0].key, "c0");
     assert_eq!(preview.impact.entries[0].change, "removed");
     assert_eq!(fingerprint(&db.pool).await, before);
 
     // Delete: the documents leave c0 and each gets an item suggesting the parent.
-    let p = edit(
-        &h,
-        vec![EditOp::Delete {
-            key: "c0".into(),
-            cascade: false,
-        }],
-    )
-    .await;
+    let p = edit(&h, vec![delete("c0")]).await;
     assert_eq!(p.impact.sent_to_review, in_c0.len() as i64);
     assert!(docs_under(&db, "c0").await.is_empty());
     let removed = review::list(&h, items_of(Reason::CategoryRemoved))
@@ -149,17 +148,7 @@ async fn delete_merge_split_send_the_right_work_and_a_rollback_undoes_it() {
     );
 
     // A new child under c3: a split item per document of c3, suggesting the child.
-    let p = edit(
-        &h,
-        vec![EditOp::Add {
-            key: "c3.a".into(),
-            label: "A part of 3".into(),
-            alt_labels: vec![],
-            description: String::new(),
-            parents: vec!["c3".into()],
-        }],
-    )
-    .await;
+    let p = edit(&h, vec![add_child("c3.a", "A part of 3", "c3")]).await;
     assert_eq!(p.impact.split_items, in_c3.len() as i64);
     let split = review::list(&h, items_of(Reason::CategorySplit))
         .await
@@ -238,14 +227,7 @@ async fn delete_merge_split_send_the_right_work_and_a_rollback_undoes_it() {
 async fn a_rollback_keeps_what_people_decided_since() {
     let (db, h) = labelled().await;
     let in_c0 = docs_under(&db, "c0").await;
-    edit(
-        &h,
-        vec![EditOp::Delete {
-            key: "c0".into(),
-            cascade: false,
-        }],
-    )
-    .await;
+    edit(&h, vec![delete("c0")]).await;
     let items = review::list(&h, items_of(Reason::CategoryRemoved))
         .await
         .unwrap()
@@ -293,19 +275,9 @@ async fn a_refused_publish_leaves_classifications_untouched() {
     let (db, h) = labelled().await;
     let before = fingerprint(&db.pool).await;
     // Deleting a category with children is refused (without cascade): nothing is sent to review.
-    let e = taxonomy::publish_edits(
-        &h,
-        EditRequest {
-            base: None,
-            ops: vec![EditOp::Delete {
-                key: "topics".into(),
-                cascade: false,
-            }],
-            message: None,
-        },
-    )
-    .await
-    .unwrap_err();
+    let e = taxonomy::publish_edits(&h, request(vec![delete("topics")]))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), dtrag_api::ErrorKind::InvalidInput);
     assert_eq!(fingerprint(&db.pool).await, before);
 }
@@ -314,17 +286,7 @@ async fn a_refused_publish_leaves_classifications_untouched() {
 async fn the_next_classify_run_scores_split_items_among_the_new_children() {
     let (db, h) = labelled().await;
     let in_c3 = docs_under(&db, "c3").await;
-    edit(
-        &h,
-        vec![EditOp::Add {
-            key: "c3.a".into(),
-            label: "A part of 3".into(),
-            alt_labels: vec![],
-            description: String::new(),
-            parents: vec!["c3".into()],
-        }],
-    )
-    .await;
+    edit(&h, vec![add_child("c3.a", "A part of 3", "c3")]).await;
     // The new child's text vector: its parent's (the synthetic corpus has no real texts).
     let mut conn = db.pool.acquire().await.unwrap();
     let cats = dtrag_core::classify::load::categories(&mut conn)

@@ -272,20 +272,7 @@ async fn measure(
             .ok_or_else(|| Error::Internal(format!("category {id} has no vector")))?;
         cat_vectors.push(v.as_slice());
     }
-    let (lab_ids, labelled) =
-        load::document_vectors(&mut conn, model.id, Which::Labelled, 0, i64::MAX, dims).await?;
-    let label_map = load::labels(&mut conn, &lab_ids).await?;
-    let labels: Vec<Vec<u32>> = lab_ids
-        .iter()
-        .map(|d| {
-            label_map
-                .get(d)
-                .into_iter()
-                .flatten()
-                .filter_map(|n| cats.index.get(n).copied())
-                .collect()
-        })
-        .collect();
+    let (lab_ids, labelled, labels) = load::labelled(&mut conn, model.id, dims, &cats).await?;
     let groups = vec![0u32; lab_ids.len()];
     let ev = Evidence {
         labelled: &labelled,

@@ -177,6 +177,31 @@ pub async fn document_vectors(
     Ok((ids, vectors))
 }
 
+/// Every hand-labelled document with vectors: ids, vectors, and each one's labels as category
+/// indices of `cats` (labels on categories gone from the head are left out).
+pub async fn labelled(
+    conn: &mut PgConnection,
+    model_id: i32,
+    dims: usize,
+    cats: &Categories,
+) -> Result<(Vec<i64>, Vectors, Vec<Vec<u32>>)> {
+    let (ids, vectors) =
+        document_vectors(&mut *conn, model_id, Which::Labelled, 0, i64::MAX, dims).await?;
+    let by_doc = labels(&mut *conn, &ids).await?;
+    let indices = ids
+        .iter()
+        .map(|d| {
+            by_doc
+                .get(d)
+                .into_iter()
+                .flatten()
+                .filter_map(|n| cats.index.get(n).copied())
+                .collect()
+        })
+        .collect();
+    Ok((ids, vectors, indices))
+}
+
 /// The human labels (category node ids) of the given documents.
 pub async fn labels(conn: &mut PgConnection, docs: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(

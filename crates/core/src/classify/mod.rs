@@ -137,20 +137,7 @@ pub async fn classify(
     let cat_vectors = category_vectors::ensure(pool, &model, embedder, &cats, &mut stage).await?;
 
     // Labelled documents and the cross-validated assessment.
-    let (labelled_ids, labelled) =
-        load::document_vectors(&mut conn, model.id, Which::Labelled, 0, i64::MAX, dims).await?;
-    let label_map = load::labels(&mut conn, &labelled_ids).await?;
-    let labels: Vec<Vec<u32>> = labelled_ids
-        .iter()
-        .map(|d| {
-            label_map
-                .get(d)
-                .into_iter()
-                .flatten()
-                .filter_map(|n| cats.index.get(n).copied())
-                .collect()
-        })
-        .collect();
+    let (labelled_ids, labelled, labels) = load::labelled(&mut conn, model.id, dims, &cats).await?;
     let folds: Vec<u32> = labelled_ids.iter().map(|&d| fold_of(d)).collect();
     let ev = Evidence {
         labelled: &labelled,
