@@ -7,7 +7,7 @@ use dtrag_api::{ErrorKind, Handle};
 
 use crate::classify::handle;
 use crate::common::{fingerprint, fresh_db, TestDb};
-use crate::review_corpus::{build, Spec};
+use crate::review_corpus::{assert_item_nodes_current, build, Spec};
 
 /// A queue of 12 items (no labels: nothing is auto-accepted) with two reviewers on it.
 async fn queue() -> (TestDb, Handle, Handle) {
@@ -213,6 +213,7 @@ async fn each_decision_kind_writes_what_it_says_and_undo_puts_it_back() {
             "review.undo"
         ]
     );
+    assert_item_nodes_current(&db).await;
 }
 
 #[tokio::test]
@@ -407,6 +408,35 @@ async fn filters_orders_and_limits() {
     .await
     .unwrap();
     assert!(confident.items.iter().all(|i| i.top_confidence >= 0.5));
+    // `under` a leaf category: exactly the items suggesting it; under the root: all of them.
+    for (key, root) in [("c1", false), ("topics", true)] {
+        let under = review::list(
+            &ada,
+            QueueRequest {
+                filter: ReviewFilter {
+                    under: vec![key.into()],
+                    ..ReviewFilter::default()
+                },
+                ..page(100)
+            },
+        )
+        .await
+        .unwrap();
+        let mut want: Vec<i64> = by_margin
+            .iter()
+            .filter(|i| root || i.suggestions.iter().any(|s| s.category == key))
+            .map(|i| i.id)
+            .collect();
+        let mut got: Vec<i64> = under.items.iter().map(|i| i.id).collect();
+        assert_eq!(under.total as usize, got.len());
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "under {key}");
+        assert!(
+            !got.is_empty() && (root || got.len() < by_margin.len()),
+            "under {key}"
+        );
+    }
     for bad in [0, 1001] {
         let e = review::list(&ada, page(bad)).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);

@@ -201,3 +201,25 @@ pub async fn state(db: &TestDb) -> (Rows, Items) {
     .expect("items");
     (rows, items)
 }
+
+/// Every open item's `nodes` (kept by triggers, read by the queue's `under` filter) equals its
+/// pending or auto-accepted suggestions plus its context, recomputed here.
+pub async fn assert_item_nodes_current(db: &TestDb) {
+    let stale: Vec<(i64, Vec<i64>, Vec<i64>)> = sqlx::query_as(
+        "SELECT r.id, r.nodes, w.nodes FROM review_item r
+         CROSS JOIN LATERAL (
+             SELECT ARRAY(SELECT DISTINCT s.n FROM (
+                        SELECT c.node_id AS n FROM classification c
+                        WHERE c.review_item_id = r.id AND c.status IN ('pending', 'auto_accepted')
+                        UNION SELECT r.context_node_id WHERE r.context_node_id IS NOT NULL) AS s
+                    ORDER BY s.n) AS nodes) AS w
+         WHERE r.status = 'open' AND r.nodes IS DISTINCT FROM w.nodes",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("item nodes");
+    assert!(
+        stale.is_empty(),
+        "stale item nodes (id, kept, wanted): {stale:?}"
+    );
+}

@@ -10,7 +10,7 @@ use dtrag_api::Handle;
 
 use crate::classify::handle;
 use crate::common::{fingerprint, fresh_db, TestDb};
-use crate::review_corpus::{build, state, Spec};
+use crate::review_corpus::{assert_item_nodes_current, build, state, Spec};
 
 /// 24 hand-labelled documents over `topics` > c0..c3 (about six each), no classifier run.
 async fn labelled() -> (TestDb, Handle) {
@@ -221,6 +221,7 @@ async fn delete_merge_split_send_the_right_work_and_a_rollback_undoes_it() {
     .await
     .unwrap();
     assert_eq!(state(&db).await, changed);
+    assert_item_nodes_current(&db).await;
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use dtrag_api::Handle;
 
 use crate::classify::handle;
 use crate::common::fresh_db;
-use crate::review_corpus::{build, state, Spec};
+use crate::review_corpus::{assert_item_nodes_current, build, state, Spec};
 
 const CATEGORIES: usize = 6;
 
@@ -123,6 +123,7 @@ async fn run_case(steps: &[Step], back: usize) -> Result<(), TestCaseError> {
     for (n, s) in steps.iter().enumerate() {
         apply(&h, s, n).await;
     }
+    assert_item_nodes_current(&db).await;
     let before = state(&db).await;
     let top = head(&h).await;
     let to = (top - 1 - back as i64).max(1);
@@ -139,6 +140,7 @@ async fn run_case(steps: &[Step], back: usize) -> Result<(), TestCaseError> {
     )
     .await
     .expect("rollback back");
+    assert_item_nodes_current(&db).await;
     let after = state(&db).await;
     prop_assert_eq!(
         before,

@@ -99,9 +99,12 @@ where
         out
     }
     .await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
-        .execute(pool)
-        .await?;
+    // DTRAG_BENCH_KEEP=1 keeps the scratch database for inspection (`psql -d dtrag_bench_PID`).
+    if std::env::var_os("DTRAG_BENCH_KEEP").is_none() {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+            .execute(pool)
+            .await?;
+    }
     result
 }
 

@@ -27,6 +27,9 @@ use calibrate::{Assessment, CurvePoint};
 use load::Which;
 use score::{Evidence, Vectors};
 
+/// Runs that classify at least this many documents vacuum the queue's tables afterwards.
+const TIDY_AFTER_DOCUMENTS: usize = 10_000;
+
 /// Cross-validation folds.
 const FOLDS: u32 = 5;
 /// Fewest labelled documents with vectors to fit a calibration on.
@@ -297,6 +300,12 @@ pub async fn classify(
         .bind(run_id)
         .execute(&mut *conn)
         .await?;
+    if outcome.documents >= TIDY_AFTER_DOCUMENTS {
+        // A large run rewrote much of the queue: fresh planner statistics and visibility map
+        // now, not when autovacuum gets round to it, so the queue's counts stay index-only.
+        // The simple query protocol (a `&str`): VACUUM runs outside any transaction block.
+        sqlx::Executor::execute(&mut *conn, "VACUUM (ANALYZE) review_item, classification").await?;
+    }
     outcome.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
     Ok(outcome)
 }

@@ -3,10 +3,10 @@
 //! guarded by a confidence floor.
 
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::{PgPool, QueryBuilder};
 
 use super::decide::{apply, linked_rows, plan, Decision, ItemState};
-use super::queue::{bind_filter, ReviewFilter, FILTER_SQL};
+use super::queue::{bind_filter, ReviewFilter};
 use crate::audit;
 use crate::error::{Error, Result};
 
@@ -40,20 +40,15 @@ pub async fn bulk_accept(
     }
     let mut tx = pool.begin().await?;
     let b = bind_filter(&mut tx, filter).await?;
-    let (matched, below_floor): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT count(*), count(*) FILTER (WHERE r.top_confidence < $6)
-         FROM review_item r WHERE {FILTER_SQL}
-           AND EXISTS (SELECT 1 FROM classification c
-                       WHERE c.review_item_id = r.id AND c.status IN ('pending', 'auto_accepted'))"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .bind(floor)
-    .fetch_one(&mut *tx)
-    .await?;
+    let mut count =
+        QueryBuilder::new("SELECT count(*), count(*) FILTER (WHERE r.top_confidence < ");
+    count.push_bind(floor).push(") FROM review_item r WHERE");
+    b.push_where(&mut count, reviewer);
+    count.push(
+        " AND EXISTS (SELECT 1 FROM classification c
+                      WHERE c.review_item_id = r.id AND c.status IN ('pending', 'auto_accepted'))",
+    );
+    let (matched, below_floor): (i64, i64) = count.build_query_as().fetch_one(&mut *tx).await?;
     let mut out = BulkOutcome {
         matched,
         below_floor,
@@ -70,19 +65,14 @@ pub async fn bulk_accept(
     if dry_run || matched == 0 {
         return Ok(out);
     }
-    let items: Vec<ItemState> = sqlx::query_as(&format!(
+    let mut select = QueryBuilder::new(
         "SELECT r.id, r.document_id, r.status, r.decided_by, r.lease_owner, r.lease_until,
                 coalesce(r.lease_until > now(), false) AS leased_now
-         FROM review_item r WHERE {FILTER_SQL}
-         ORDER BY r.id FOR UPDATE"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .fetch_all(&mut *tx)
-    .await?;
+         FROM review_item r WHERE",
+    );
+    b.push_where(&mut select, reviewer);
+    select.push(" ORDER BY r.id FOR UPDATE");
+    let items: Vec<ItemState> = select.build_query_as().fetch_all(&mut *tx).await?;
     let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let mut rows = linked_rows(&mut tx, &ids).await?;
     let mut plans = Vec::with_capacity(items.len());

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{Reason, ReviewItem, ReviewSuggestion};
 use crate::error::{Error, Result};
@@ -65,23 +65,37 @@ pub struct ReviewPage {
 /// ~45 ms, counting to the cap a few.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// The filter as SQL over `review_item r`, binding $1..$5 (reason, min, max, nodes, reviewer).
-pub(super) const FILTER_SQL: &str = "r.status = 'open'
-    AND ($1::text IS NULL OR r.reason = $1)
-    AND ($2::real IS NULL OR r.top_confidence >= $2)
-    AND ($3::real IS NULL OR r.top_confidence <= $3)
-    AND ($4::int8[] IS NULL OR r.context_node_id = ANY($4)
-         OR r.id IN (SELECT c.review_item_id FROM classification c
-                     WHERE c.node_id = ANY($4) AND c.review_item_id IS NOT NULL
-                       AND c.status IN ('pending', 'auto_accepted')))
-    AND (r.lease_until IS NULL OR r.lease_until < now() OR r.lease_owner = $5)";
-
-/// The filter's bind values.
+/// The filter, resolved (subtree node ids looked up), ready to be pushed into a query.
 pub(super) struct Bound {
-    pub reason: Option<&'static str>,
-    pub min: Option<f32>,
-    pub max: Option<f32>,
-    pub nodes: Option<Vec<i64>>,
+    reason: Option<&'static str>,
+    min: Option<f32>,
+    max: Option<f32>,
+    nodes: Option<Vec<i64>>,
+}
+
+impl Bound {
+    /// Pushes the filter over `review_item r` (open, matching, not leased to someone else than
+    /// `reviewer`) into `q`. Only the predicates in use are written, so each combination has
+    /// its own statement and plan: a cached generic plan of `$n IS NULL OR r.nodes && $n`
+    /// could not use the GIN index on `nodes`.
+    pub(super) fn push_where<'a>(&'a self, q: &mut QueryBuilder<'a, Postgres>, reviewer: &'a str) {
+        q.push(" r.status = 'open' AND (r.lease_until IS NULL OR r.lease_until < now() OR r.lease_owner = ");
+        q.push_bind(reviewer);
+        q.push(")");
+        if let Some(reason) = self.reason {
+            q.push(" AND r.reason = ").push_bind(reason);
+        }
+        if let Some(min) = self.min {
+            q.push(" AND r.top_confidence >= ").push_bind(min);
+        }
+        if let Some(max) = self.max {
+            q.push(" AND r.top_confidence <= ").push_bind(max);
+        }
+        if let Some(nodes) = &self.nodes {
+            // `nodes`: the item's suggested categories and its context (kept by triggers).
+            q.push(" AND r.nodes && ").push_bind(nodes);
+        }
+    }
 }
 
 pub(super) async fn bind_filter(conn: &mut PgConnection, f: &ReviewFilter) -> Result<Bound> {
@@ -126,32 +140,24 @@ async fn matching(
     (limit, offset): (i64, i64),
     lock: bool,
 ) -> Result<(i64, Vec<i64>)> {
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM (SELECT 1 FROM review_item r WHERE {FILTER_SQL} LIMIT $6) AS capped"
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .bind(COUNT_CAP + 1)
-    .fetch_one(&mut *conn)
-    .await?;
-    // SKIP LOCKED: two reviewers asking at the same moment get different items.
-    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT r.id FROM review_item r WHERE {FILTER_SQL} ORDER BY {} LIMIT $6 OFFSET $7 {}",
-        order.sql(),
-        if lock { "FOR UPDATE SKIP LOCKED" } else { "" }
-    ))
-    .bind(b.reason)
-    .bind(b.min)
-    .bind(b.max)
-    .bind(&b.nodes)
-    .bind(reviewer)
-    .bind(limit)
-    .bind(offset.max(0))
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut count = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM review_item r WHERE");
+    b.push_where(&mut count, reviewer);
+    count
+        .push(" LIMIT ")
+        .push_bind(COUNT_CAP + 1)
+        .push(") AS capped");
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let mut page = QueryBuilder::new("SELECT r.id FROM review_item r WHERE");
+    b.push_where(&mut page, reviewer);
+    page.push(format_args!(" ORDER BY {} LIMIT ", order.sql()));
+    page.push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset.max(0));
+    if lock {
+        // SKIP LOCKED: two reviewers asking at the same moment get different items.
+        page.push(" FOR UPDATE SKIP LOCKED");
+    }
+    let ids: Vec<i64> = page.build_query_scalar().fetch_all(&mut *conn).await?;
     Ok((total, ids))
 }
 
