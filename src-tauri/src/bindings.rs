@@ -34,6 +34,7 @@ pub fn typescript() -> String {
         t::Edited,
         t::Diff,
         t::PublishStats,
+        t::ScopeChange,
         t::Published,
         t::RollbackOutcome,
         t::AuditEntry,

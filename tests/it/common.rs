@@ -170,7 +170,10 @@ pub async fn fingerprint(pool: &PgPool) -> String {
             (SELECT string_agg(a.id::text || a.action, ',' ORDER BY id) FROM audit_log a),
             (SELECT string_agg(c::text, ',' ORDER BY id) FROM classification c),
             (SELECT string_agg(r::text, ',' ORDER BY id) FROM review_item r),
-            (SELECT string_agg(d::text, ',' ORDER BY id) FROM review_decision d)))",
+            (SELECT string_agg(d::text, ',' ORDER BY id) FROM review_decision d),
+            (SELECT string_agg(a::text, ',' ORDER BY id) FROM agent a),
+            (SELECT string_agg(c::text, ',' ORDER BY agent_id, node_id) FROM agent_category c),
+            (SELECT string_agg(s::text, ',' ORDER BY role_name, document_id) FROM agent_document s)))",
     )
     .fetch_one(pool)
     .await

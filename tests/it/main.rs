@@ -1,6 +1,10 @@
 //! The integration suite: one binary (the heavy crates link once), one module per area, every
 //! test against a real PostgreSQL + pgvector (a fresh database per test; see `common`).
 
+mod agents;
+mod agents_cli;
+mod agents_leak;
+mod agents_owner;
 mod api;
 mod classify;
 mod cli;

@@ -173,7 +173,7 @@ describe("draft", () => {
     fireEvent.change(screen.getByTestId("publish-message"), { target: { value: "better name" } });
     m.publishEdits.mockImplementation(async () => {
       versions = [...versions, { ...versions[2], version: 4, message: "better name" }];
-      return { version: 4, base_head: 3, stats: { nodes_added: 0, nodes_removed: 0, nodes_changed: 1, edges_added: 0, edges_removed: 0 }, impact: NO_IMPACT, elapsed_ms: 12.3 };
+      return { version: 4, base_head: 3, stats: { nodes_added: 0, nodes_removed: 0, nodes_changed: 1, edges_added: 0, edges_removed: 0 }, impact: NO_IMPACT, agent_scopes: [], elapsed_ms: 12.3 };
     });
     fireEvent.click(screen.getByTestId("publish-button"));
     await waitFor(() => expect(screen.getByTestId("status-message").textContent).toBe("Published version 4 in 12 ms"));
@@ -352,6 +352,7 @@ describe("connection and busy state", () => {
       base_head: 3,
       stats: { nodes_added: 2, nodes_removed: 1, nodes_changed: 0, edges_added: 2, edges_removed: 1 },
       impact: NO_IMPACT,
+      agent_scopes: [],
       elapsed_ms: 12.3,
     });
     await renderLoaded();

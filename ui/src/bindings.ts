@@ -49,11 +49,17 @@ impact: ClassificationImpact, };
 
 export type PublishStats = { nodes_added: number, nodes_removed: number, nodes_changed: number, edges_added: number, edges_removed: number, };
 
+export type ScopeChange = { agent: string, documents_before: number, documents_after: number, };
+
 export type Published = { version: number | null, base_head: number, stats: PublishStats, 
 /**
  * What the publish did to classifications and the review queue.
  */
-impact: ClassificationImpact, elapsed_ms: number, };
+impact: ClassificationImpact, 
+/**
+ * Agents following the head whose scope this publish changed.
+ */
+agent_scopes: Array<ScopeChange>, elapsed_ms: number, };
 
 export type RollbackOutcome = { 
 /**

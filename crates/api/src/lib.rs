@@ -6,6 +6,7 @@
 //!
 //! Configuration comes from the edge ([`Config`]); nothing here reads the environment.
 
+pub mod agents;
 pub mod audit;
 pub mod config;
 pub mod database;
@@ -30,6 +31,9 @@ pub use dtrag_core::{Error, ErrorKind, Result};
 
 /// The types that cross the API, re-exported so the faces need no other crate.
 pub mod types {
+    pub use dtrag_core::agents::scope::ScopeChange;
+    pub use dtrag_core::agents::search::AgentSearch;
+    pub use dtrag_core::agents::{Agent, AgentChange, AgentSettings, NewAgent, ScopeSize};
     pub use dtrag_core::audit::AuditEntry;
     pub use dtrag_core::classify::calibrate::CurvePoint;
     pub use dtrag_core::classify::{ClassifyOutcome, DocumentSet};

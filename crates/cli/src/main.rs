@@ -49,6 +49,9 @@ enum Command {
     /// Search document chunks: hybrid (BM25 + vector, fused), BM25 or vector, optionally limited
     /// to categories.
     Search(commands::search::SearchArgs),
+    /// Agents: retrieval limited to categories, enforced by PostgreSQL's row-level security.
+    #[command(subcommand)]
+    Agents(commands::agents::AgentsCommand),
     /// Embedding models: list, add, default, remove, index, key.
     #[command(subcommand)]
     Models(commands::models::ModelsCommand),
@@ -151,6 +154,7 @@ async fn run(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Taxonomy(cmd) => commands::taxonomy::run(cmd, ctx).await,
         Command::Docs(cmd) => commands::documents::run(cmd, ctx).await,
         Command::Search(args) => commands::search::run(args, ctx).await,
+        Command::Agents(cmd) => commands::agents::run(cmd, ctx).await,
         Command::Models(cmd) => commands::models::run(cmd, ctx).await,
         Command::Embed(args) => commands::models::embed(args, ctx).await,
         Command::Audit(args) => commands::audit::run(args, ctx).await,

@@ -6,6 +6,7 @@
 //! arguments, and the faces (the `dtrag` CLI, the desktop app) reach this crate only through
 //! `dtrag-api`.
 
+pub mod agents;
 pub mod audit;
 pub mod classify;
 pub mod db;

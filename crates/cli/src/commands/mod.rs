@@ -1,5 +1,6 @@
 //! One module per command group: its clap types and a `run` that calls the API and prints.
 
+pub mod agents;
 pub mod audit;
 pub mod bench;
 pub mod db;

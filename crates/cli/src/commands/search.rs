@@ -2,9 +2,10 @@
 
 use clap::{Args, ValueEnum};
 
-use dtrag_api::search;
-use dtrag_api::types::{Bm25Params, Mode, SearchRequest, Weights};
+use dtrag_api::types::{AgentSearch, Bm25Params, Mode, SearchRequest, SearchResult, Weights};
+use dtrag_api::{agents, search};
 
+use crate::output::Out;
 use crate::Ctx;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -14,57 +15,82 @@ pub enum ModeArg {
     Vector,
 }
 
+impl ModeArg {
+    pub fn mode(self) -> Mode {
+        match self {
+            ModeArg::Hybrid => Mode::Hybrid,
+            ModeArg::Bm25 => Mode::Bm25,
+            ModeArg::Vector => Mode::Vector,
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct SearchArgs {
     query: String,
-    /// hybrid = BM25 and vector search fused by reciprocal rank fusion.
-    #[arg(long, value_enum, default_value = "hybrid")]
-    mode: ModeArg,
+    /// Search as this agent: its role, so PostgreSQL admits only its scope; its settings unless
+    /// --mode or --k say otherwise.
+    #[arg(long)]
+    agent: Option<String>,
+    /// hybrid (the default) = BM25 and vector search fused by reciprocal rank fusion.
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
     /// Only documents classified under these categories (or their descendants).
     #[arg(long)]
     under: Vec<String>,
     /// The taxonomy version the categories are read at (default: the head).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "agent")]
     version: Option<i64>,
-    #[arg(long, default_value_t = 10)]
-    k: usize,
+    /// Hits (default 10).
+    #[arg(long)]
+    k: Option<usize>,
     /// BM25 term-frequency saturation.
-    #[arg(long, default_value_t = 1.2)]
+    #[arg(long, default_value_t = 1.2, conflicts_with = "agent")]
     k1: f64,
     /// BM25 length normalisation.
-    #[arg(long, default_value_t = 0.75)]
+    #[arg(long, default_value_t = 0.75, conflicts_with = "agent")]
     b: f64,
     /// Weight of the BM25 list in hybrid fusion.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, conflicts_with = "agent")]
     bm25_weight: f64,
     /// Weight of the vector list in hybrid fusion.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, conflicts_with = "agent")]
     vector_weight: f64,
     /// Reciprocal rank fusion constant.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, conflicts_with = "agent")]
     rrf_k: f64,
     /// Brute-force vector scan instead of the HNSW index (to measure recall).
     #[arg(long)]
     exact: bool,
     /// Embedding model (default: the default model).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "agent")]
     model: Option<String>,
     /// hnsw.ef_search for this query (default: the model's setting).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "agent")]
     ef_search: Option<i32>,
 }
 
 pub async fn run(args: SearchArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let h = ctx.open(3).await?;
-    let out = &ctx.out;
+    let mode = args.mode.map(ModeArg::mode);
+    if let Some(agent) = args.agent {
+        let req = AgentSearch {
+            agent,
+            query: args.query,
+            mode,
+            k: args.k,
+            under: args.under,
+            exact: args.exact,
+        };
+        let result = agents::search(&h, &req).await?;
+        print_result(&ctx.out, &result);
+        return Ok(());
+    }
+    let defaults = SearchRequest::default();
     let req = SearchRequest {
         query: args.query,
-        mode: match args.mode {
-            ModeArg::Hybrid => Mode::Hybrid,
-            ModeArg::Bm25 => Mode::Bm25,
-            ModeArg::Vector => Mode::Vector,
-        },
-        k: args.k,
+        mode: mode.unwrap_or(defaults.mode),
+        k: args.k.unwrap_or(defaults.k),
         under: args.under,
         version: args.version,
         bm25: Bm25Params {
@@ -82,6 +108,11 @@ pub async fn run(args: SearchArgs, ctx: &Ctx) -> anyhow::Result<()> {
         candidates: None,
     };
     let result = search::search(&h, &req).await?;
+    print_result(&ctx.out, &result);
+    Ok(())
+}
+
+fn print_result(out: &Out, result: &SearchResult) {
     if let Some(n) = &result.notice {
         if !out.json {
             eprintln!("note: {n}");
@@ -128,5 +159,4 @@ pub async fn run(args: SearchArgs, ctx: &Ctx) -> anyhow::Result<()> {
             t.vector_ms
         )
     });
-    Ok(())
 }

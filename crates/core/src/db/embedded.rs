@@ -137,7 +137,9 @@ impl EmbeddedCluster {
         if !self.pgdata().join("PG_VERSION").exists() {
             self.init(&bin).await?;
         }
-        if !self.is_running().await? {
+        let hba_changed = self.ensure_hba()?;
+        let running = self.is_running().await?;
+        if !running {
             let socket_dir = self.socket_dir();
             self.ensure_dir_for_server(&socket_dir)?;
             let log = self.pgdata().join("server.log");
@@ -173,9 +175,28 @@ impl EmbeddedCluster {
                 )));
             }
         }
-        self.ensure_database().await?;
+        self.ensure_database(running && hba_changed).await?;
         drop(lock);
         Ok(self.url())
+    }
+
+    /// Client authentication: the superuser over the socket without a password (only this OS
+    /// user and root can reach the socket, mode 0700), every other role — the agents' logins —
+    /// with its password. Rewritten at every start, so older clusters get it too; returns
+    /// whether the file changed.
+    fn ensure_hba(&self) -> Result<bool> {
+        let path = self.pgdata().join("pg_hba.conf");
+        let want = format!(
+            "# dtrag embedded cluster: written by dtrag at every start\n\
+             local all {SUPERUSER} trust\n\
+             local all all scram-sha-256\n"
+        );
+        let have = fs::read_to_string(&path).map_err(|e| Error::io_path(&path, e))?;
+        if have == want {
+            return Ok(false);
+        }
+        fs::write(&path, want).map_err(|e| Error::io_path(&path, e))?;
+        Ok(true)
     }
 
     pub async fn stop(&self) -> Result<bool> {
@@ -241,7 +262,8 @@ impl EmbeddedCluster {
                 String::from_utf8_lossy(&out.stderr)
             )));
         }
-        // Only the socket is reachable, and only by this OS user (and root); `trust` is then safe.
+        // Only the socket is reachable, and only by this OS user (and root); `ensure_hba` then
+        // lets the superuser in without a password and asks every other role for its own.
         let conf = pgdata.join("postgresql.conf");
         let extra = "\n# dtrag embedded cluster\nmax_connections = 200\nshared_buffers = '256MB'\n\
                      unix_socket_permissions = 0700\nlisten_addresses = ''\n";
@@ -251,8 +273,13 @@ impl EmbeddedCluster {
         Ok(())
     }
 
-    async fn ensure_database(&self) -> Result<()> {
+    async fn ensure_database(&self, reload: bool) -> Result<()> {
         let mut conn = sqlx::PgConnection::connect(&self.url_for("postgres")).await?;
+        if reload {
+            sqlx::query("SELECT pg_reload_conf()")
+                .execute(&mut conn)
+                .await?;
+        }
         let exists: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
                 .bind(DATABASE)

@@ -21,6 +21,17 @@ impl Default for Bm25Params {
     }
 }
 
+/// Which corpus statistics (chunk count, average length, document frequencies) BM25 uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bm25Stats {
+    /// The whole corpus, kept by the write path (`bm25_term`, `bm25_corpus`).
+    Corpus,
+    /// What the current role can see, counted at query time: an agent's BM25 scores its own
+    /// corpus, so its ranking reveals nothing about documents outside its scope (global
+    /// document frequencies would: a term's idf moves with every hidden document holding it).
+    Visible,
+}
+
 /// The best `k` chunks for `query`, best first: score(D, Q) = Σ_{t ∈ Q} idf(t) · tf(t, D) ·
 /// (k1 + 1) / (tf(t, D) + k1 · (1 − b + b · |D| / avgdl)), idf(t) = ln(1 + (N − df + 0.5) /
 /// (df + 0.5)), with terms and tf from the English text-search configuration. `scope`: only these
@@ -31,18 +42,33 @@ pub async fn ranked(
     k: i64,
     scope: Option<&[i64]>,
     params: Bm25Params,
+    stats: Bm25Stats,
 ) -> Result<Vec<Ranked>> {
     let filter = if scope.is_some() {
         "WHERE p.chunk_id IN (SELECT unnest($5::int8[]))"
     } else {
         "WHERE $5::int8[] IS NULL"
     };
+    let statistics = match stats {
+        Bm25Stats::Corpus => {
+            "corpus AS (SELECT chunks::float8 AS n, greatest(tokens::float8 / greatest(chunks, 1), 1) AS avgdl
+                        FROM bm25_corpus),
+             idf AS (SELECT t.term, ln(1 + (c.n - t.df + 0.5) / (t.df + 0.5)) AS idf
+                     FROM q JOIN bm25_term t ON t.term = q.term CROSS JOIN corpus c)"
+        }
+        // Row-level security limits both `chunk` and `bm25_posting` to the role's rows.
+        Bm25Stats::Visible => {
+            "corpus AS (SELECT count(*)::float8 AS n,
+                               greatest(coalesce(sum(length), 0)::float8 / greatest(count(*), 1), 1) AS avgdl
+                        FROM chunk),
+             idf AS (SELECT p.term, ln(1 + (c.n - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+                     FROM q JOIN bm25_posting p ON p.term = q.term CROSS JOIN corpus c
+                     GROUP BY p.term, c.n)"
+        }
+    };
     let sql = format!(
         "WITH q AS (SELECT DISTINCT u.lexeme AS term FROM unnest(to_tsvector('english', $1)) AS u),
-         corpus AS (SELECT chunks::float8 AS n, greatest(tokens::float8 / greatest(chunks, 1), 1) AS avgdl
-                    FROM bm25_corpus),
-         idf AS (SELECT t.term, ln(1 + (c.n - t.df + 0.5) / (t.df + 0.5)) AS idf
-                 FROM q JOIN bm25_term t ON t.term = q.term CROSS JOIN corpus c)
+         {statistics}
          SELECT p.chunk_id,
                 sum(i.idf * p.tf::float8 * ($3 + 1)
                     / (p.tf::float8 + $3 * (1 - $4 + $4 * p.len / co.avgdl))) AS score

@@ -8,7 +8,7 @@ pub mod fuse;
 pub mod present;
 pub mod request;
 pub mod result;
-mod run;
+pub(crate) mod run;
 pub mod scope;
 pub mod vector;
 

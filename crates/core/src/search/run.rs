@@ -3,15 +3,16 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
+use super::bm25::Bm25Stats;
 use super::fuse::{self, Ranked};
 use super::{bm25 as bm25_list, present, scope_chunks, vector};
 use super::{
     Bm25Params, Bm25Signal, Hit, Mode, SearchRequest, SearchResult, Timings, VectorSignal,
 };
 use crate::error::{Error, Result};
-use crate::models::{self, EmbedderSource};
+use crate::models::{self, EmbedderSource, KnnPlan, Model};
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
@@ -29,18 +30,52 @@ pub async fn run(
     embedders: Arc<dyn EmbedderSource>,
 ) -> Result<SearchResult> {
     let started = Instant::now();
+    let mut conn = pool.acquire().await?;
+    let mut plan = prepare(&mut conn, req).await?;
+    let mut second = match plan.model {
+        Some(_) => Some(pool.acquire().await?),
+        None => None,
+    };
+    let lists = retrieve(
+        &mut conn,
+        second.as_deref_mut(),
+        &mut plan,
+        embedders,
+        Bm25Stats::Corpus,
+    )
+    .await?;
+    present(&mut conn, plan, lists, started).await
+}
+
+/// What a request resolved to before anything is retrieved: the effective mode, the model, the
+/// vector plan, the `under` scope and the notice for the caller.
+pub(crate) struct Prepared {
+    pub req: SearchRequest,
+    pub model: Option<Model>,
+    pub plan: Option<KnnPlan>,
+    pub scope: Option<Vec<i64>>,
+    pub notice: Option<String>,
+    pub timings: Timings,
+}
+
+/// The two ranked lists.
+pub(crate) struct Lists {
+    bm25: Vec<Ranked>,
+    vector: Vec<Ranked>,
+}
+
+/// Checks the request, computes its `under` scope and picks the model and plan.
+pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Result<Prepared> {
     req.check()?;
     let mut timings = Timings::default();
-    let mut conn = pool.acquire().await?;
     let scope = if req.under.is_empty() {
         None
     } else {
         let t = Instant::now();
-        let s = scope_chunks(&mut conn, req.version, &req.under).await?;
+        let s = scope_chunks(&mut *conn, req.version, &req.under).await?;
         timings.scope_ms = ms(t);
         Some(s)
     };
-    let scope_ref = scope.as_deref();
 
     let mut notice = None;
     let mut mode = req.mode;
@@ -49,7 +84,7 @@ pub async fn run(
     } else {
         match &req.model {
             Some(name) => {
-                let m = models::get(&mut conn, Some(name)).await?;
+                let m = models::get(&mut *conn, Some(name)).await?;
                 if m.embedded == 0 && m.chunks > 0 {
                     return Err(Error::Invalid(format!(
                         "model {:?} has no vectors yet: run `dtrag embed --model {}`",
@@ -58,7 +93,7 @@ pub async fn run(
                 }
                 Some(m)
             }
-            None => match models::default_model(&mut conn).await? {
+            None => match models::default_model(&mut *conn).await? {
                 Some(m) if m.embedded > 0 || m.chunks == 0 => Some(m),
                 Some(m) => {
                     notice = Some(format!(
@@ -81,28 +116,48 @@ pub async fn run(
     if model.is_none() {
         mode = Mode::Bm25;
     }
-    let effective = SearchRequest {
-        mode,
-        ..req.clone()
-    };
-    let want = effective.depth() as i64;
-    let plan = model.as_ref().map(|m| {
-        // No index yet: an exact scan is the only honest answer.
-        vector::plan_for(req.exact || !m.indexed, scope_ref)
-    });
+    // No index yet: an exact scan is the only honest answer.
+    let plan = model
+        .as_ref()
+        .map(|m| vector::plan_for(req.exact || !m.indexed, scope.as_deref()));
+    Ok(Prepared {
+        req: SearchRequest {
+            mode,
+            ..req.clone()
+        },
+        model,
+        plan,
+        scope,
+        notice,
+        timings,
+    })
+}
 
+/// Runs the retrievers: BM25 on `conn`, the vector side on `second` (required when the plan
+/// has a model), side by side.
+pub(crate) async fn retrieve(
+    conn: &mut PgConnection,
+    second: Option<&mut PgConnection>,
+    p: &mut Prepared,
+    embedders: Arc<dyn EmbedderSource>,
+    stats: Bm25Stats,
+) -> Result<Lists> {
+    let want = p.req.depth() as i64;
+    let (req, scope) = (&p.req, p.scope.as_deref());
     let bm25_side = async {
-        if mode == Mode::Vector {
+        if req.mode == Mode::Vector {
             return Ok::<_, Error>((Vec::new(), 0.0));
         }
         let t = Instant::now();
-        let list = bm25_list::ranked(&mut conn, &req.query, want, scope_ref, req.bm25).await?;
+        let list = bm25_list::ranked(&mut *conn, &req.query, want, scope, req.bm25, stats).await?;
         Ok((list, ms(t)))
     };
     let vector_side = async {
-        let (Some(m), Some(plan)) = (&model, plan) else {
+        let (Some(m), Some(plan)) = (&p.model, p.plan) else {
             return Ok::<_, Error>((Vec::new(), 0.0, 0.0));
         };
+        let vconn =
+            second.ok_or_else(|| Error::Internal("a vector search needs its connection".into()))?;
         // Getting the embedder may load a model (about a second, once per process) and blocks:
         // both happen on the blocking pool, while the BM25 side runs.
         let t = Instant::now();
@@ -120,25 +175,35 @@ pub async fn run(
             .ok_or_else(|| Error::Internal("the embedder returned no vector".into()))?;
         let embed_ms = ms(t);
         let t = Instant::now();
-        let mut vconn = pool.acquire().await?;
-        let list = vector::ranked(&mut vconn, m, &qv, want, scope_ref, plan, req.ef_search).await?;
+        let list = vector::ranked(vconn, m, &qv, want, scope, plan, req.ef_search).await?;
         Ok((list, embed_ms, ms(t)))
     };
     let (b, v) = tokio::join!(bm25_side, vector_side);
-    let (bm25_list, bm25_ms) = b?;
-    let (vec_list, embed_ms, vector_ms) = v?;
-    timings.bm25_ms = bm25_ms;
-    timings.embed_ms = embed_ms;
-    timings.vector_ms = vector_ms;
+    let (bm25, bm25_ms) = b?;
+    let (vector, embed_ms, vector_ms) = v?;
+    p.timings.bm25_ms = bm25_ms;
+    p.timings.embed_ms = embed_ms;
+    p.timings.vector_ms = vector_ms;
+    Ok(Lists { bm25, vector })
+}
 
+/// Fuses the lists and reads the hits' details.
+pub(crate) async fn present(
+    conn: &mut PgConnection,
+    p: Prepared,
+    lists: Lists,
+    started: Instant,
+) -> Result<SearchResult> {
+    let (req, mode) = (&p.req, p.req.mode);
     let fused: Vec<(i64, f64)> = match mode {
-        Mode::Bm25 => bm25_list.iter().map(|r| (r.chunk_id, r.value)).collect(),
-        Mode::Vector => vec_list
+        Mode::Bm25 => lists.bm25.iter().map(|r| (r.chunk_id, r.value)).collect(),
+        Mode::Vector => lists
+            .vector
             .iter()
             .map(|r| (r.chunk_id, 1.0 - r.value))
             .collect(),
         Mode::Hybrid => fuse::rrf(
-            &[&bm25_list, &vec_list],
+            &[&lists.bm25, &lists.vector],
             &[req.weights.bm25, req.weights.vector],
             req.rrf_k,
             req.k,
@@ -153,27 +218,28 @@ pub async fn run(
             .map(|p| (p + 1, list[p].value))
     };
     let ids: Vec<i64> = fused.iter().map(|f| f.0).collect();
-    let mut details = present::details(&mut conn, &ids, &req.query).await?;
+    let mut details = present::details(&mut *conn, &ids, &req.query).await?;
     let hits = fused
         .iter()
         .enumerate()
         .filter_map(|(i, &(id, score))| {
             let d = details.remove(&id)?;
-            let bm25 = signal(&bm25_list, id).map(|(rank, score)| Bm25Signal { rank, score });
+            let bm25 = signal(&lists.bm25, id).map(|(rank, score)| Bm25Signal { rank, score });
             let vector =
-                signal(&vec_list, id).map(|(rank, distance)| VectorSignal { rank, distance });
+                signal(&lists.vector, id).map(|(rank, distance)| VectorSignal { rank, distance });
             Some(Hit::new(i + 1, id, score, d, bm25, vector))
         })
         .collect();
+    let mut timings = p.timings;
     timings.total_ms = ms(started);
     Ok(SearchResult {
         mode,
         hits,
-        model: model.map(|m| m.name),
-        plan: if mode == Mode::Bm25 { None } else { plan },
-        scope_chunks: scope.as_ref().map(Vec::len),
-        candidates: want as usize,
-        notice,
+        model: p.model.map(|m| m.name),
+        plan: if mode == Mode::Bm25 { None } else { p.plan },
+        scope_chunks: p.scope.as_ref().map(Vec::len),
+        candidates: req.depth(),
+        notice: p.notice,
         timings,
     })
 }
@@ -187,7 +253,7 @@ pub async fn bm25(
     scope: Option<&[i64]>,
     params: Bm25Params,
 ) -> Result<Vec<Hit>> {
-    let list = bm25_list::ranked(&mut *conn, query, k, scope, params).await?;
+    let list = bm25_list::ranked(&mut *conn, query, k, scope, params, Bm25Stats::Corpus).await?;
     let ids: Vec<i64> = list.iter().map(|r| r.chunk_id).collect();
     let mut details = present::details(&mut *conn, &ids, query).await?;
     Ok(list

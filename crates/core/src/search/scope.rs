@@ -8,7 +8,7 @@ use crate::taxonomy::read::{self, At};
 
 /// Node ids of `keys` and all their descendants at `version` (default: head). Unknown keys are an
 /// error: a typo must not silently widen or empty the scope.
-async fn scope_nodes(
+pub(crate) async fn scope_nodes(
     conn: &mut PgConnection,
     version: Option<i64>,
     keys: &[String],

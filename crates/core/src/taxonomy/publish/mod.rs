@@ -14,6 +14,7 @@ use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::model::{check_key, check_label, NodeFull, PublishMeta, VersionKind};
 use super::read;
+use crate::agents::scope::ScopeChange;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::review::impact::{self, ClassificationImpact};
@@ -59,6 +60,8 @@ pub struct Published {
     pub stats: PublishStats,
     /// What the publish did to classifications and the review queue.
     pub impact: ClassificationImpact,
+    /// Agents following the head whose scope this publish changed.
+    pub agent_scopes: Vec<ScopeChange>,
     pub elapsed_ms: f64,
 }
 
@@ -198,6 +201,7 @@ pub async fn publish(
             base_head: head,
             stats,
             impact: ClassificationImpact::default(),
+            agent_scopes: Vec::new(),
             elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
         });
     }
@@ -341,6 +345,9 @@ pub async fn publish(
     )
     .await?;
 
+    // Agents following the head: their scope nodes changed with the taxonomy.
+    let agent_scopes = crate::agents::scope::on_publish(&mut *conn).await?;
+
     let mut details = serde_json::json!({
         "kind": req.kind.as_str(),
         "message": req.meta.message,
@@ -351,6 +358,7 @@ pub async fn publish(
             "split_items": impact.split_items,
             "restored": impact.restored,
         },
+        "agent_scopes": agent_scopes,
     });
     if let (Some(obj), serde_json::Value::Object(extra)) =
         (details.as_object_mut(), req.audit_details)
@@ -371,6 +379,7 @@ pub async fn publish(
         base_head: head,
         stats,
         impact,
+        agent_scopes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
     })
 }

@@ -1,0 +1,122 @@
+//! A search as an agent: the retrievers run as the agent's role, so row-level security — not
+//! this code — decides which rows they see.
+//!
+//! Both connections share one snapshot (REPEATABLE READ, the second imports the first's
+//! exported snapshot): a publish that moves a category out while the search runs gives the old
+//! scope or the new one on both sides, never a mix. The request is resolved (model, `under`)
+//! as the owner before the role is taken, and the hits' details are read as the owner after it
+//! is dropped again, for exactly the chunks the agent's retrievers returned.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Deserialize;
+use sqlx::{PgConnection, PgPool};
+
+use super::{roles, store};
+use crate::error::{Error, Result};
+use crate::limits;
+use crate::models::{EmbedderSource, KnnPlan};
+use crate::search::bm25::Bm25Stats;
+use crate::search::run::{prepare, present, retrieve};
+use crate::search::{Mode, SearchRequest, SearchResult};
+
+/// A search as an agent: the agent's settings, with what the caller overrides.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AgentSearch {
+    pub agent: String,
+    pub query: String,
+    pub mode: Option<Mode>,
+    pub k: Option<usize>,
+    /// Narrows the agent's scope further (never widens it).
+    #[serde(default)]
+    pub under: Vec<String>,
+    /// Brute-force vector scan of the agent's scope (ground truth for recall).
+    #[serde(default)]
+    pub exact: bool,
+}
+
+/// Makes a fresh transaction REPEATABLE READ and READ ONLY, on `snapshot` when given (both must
+/// come before the transaction's first query).
+async fn snapshot_transaction(conn: &mut PgConnection, snapshot: Option<&str>) -> Result<()> {
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *conn)
+        .await?;
+    if let Some(id) = snapshot {
+        // A literal only, and no query may run first to quote it: the id is pg_export_snapshot's
+        // (hex digits and dashes), checked here.
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Err(Error::Internal(format!("unexpected snapshot id {id:?}")));
+        }
+        sqlx::query(&format!("SET TRANSACTION SNAPSHOT '{id}'"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The agent's chunk ids when its scope is small enough to scan exactly (read as the agent).
+async fn small_scope(conn: &mut PgConnection) -> Result<Option<Vec<i64>>> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM chunk LIMIT $1")
+        .bind(limits::EXACT_SCOPE_CHUNKS as i64 + 1)
+        .fetch_all(conn)
+        .await?;
+    Ok((ids.len() <= limits::EXACT_SCOPE_CHUNKS).then_some(ids))
+}
+
+/// Runs `search` as its agent.
+pub async fn run(
+    pool: &PgPool,
+    search: &AgentSearch,
+    embedders: Arc<dyn EmbedderSource>,
+) -> Result<SearchResult> {
+    let started = Instant::now();
+    let agent = store::get(pool, &search.agent).await?;
+    let req = SearchRequest {
+        mode: search.mode.unwrap_or(agent.settings.mode),
+        k: search.k.unwrap_or(agent.settings.k),
+        under: search.under.clone(),
+        exact: search.exact,
+        ..agent.settings.request(&search.query)
+    };
+
+    // Read only: dropping either transaction unfinished (an error) changes nothing.
+    let mut tx = pool.begin().await?;
+    snapshot_transaction(&mut tx, None).await?;
+    let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut plan = prepare(&mut tx, &req).await?;
+    let mut second = match plan.model {
+        Some(_) => {
+            let mut t = pool.begin().await?;
+            snapshot_transaction(&mut t, Some(&snapshot)).await?;
+            roles::set_local(&mut t, &agent.role).await?;
+            Some(t)
+        }
+        None => None,
+    };
+    roles::set_local(&mut tx, &agent.role).await?;
+    if plan.scope.is_none() && plan.plan.is_some() {
+        if let Some(ids) = small_scope(&mut tx).await? {
+            plan.plan = Some(KnnPlan::ExactInScope);
+            plan.scope = Some(ids);
+        }
+    }
+    let lists = retrieve(
+        &mut tx,
+        second.as_deref_mut(),
+        &mut plan,
+        embedders,
+        Bm25Stats::Visible,
+    )
+    .await?;
+    if let Some(t) = second {
+        t.commit().await?;
+    }
+    sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
+    let result = present(&mut tx, plan, lists, started).await?;
+    tx.commit().await?;
+    Ok(result)
+}
