@@ -15,7 +15,7 @@ pub fn typescript() -> String {
     // serde_json writes i64 as a JSON number; versions, ids and counts stay far below 2^53.
     let cfg = Config::new().with_large_int("number");
     use dtrag_api::types as t;
-    use dtrag_api::{audit, limits, progress, review, taxonomy};
+    use dtrag_api::{agents, audit, limits, progress, review, taxonomy};
     let mut decls = declarations!(
         &cfg,
         serde_json::Value,
@@ -73,6 +73,13 @@ pub fn typescript() -> String {
         t::RunSummary,
         t::ReviewStats,
         t::CategoryCounts,
+        t::AgentSettings,
+        t::ScopeSize,
+        t::Agent,
+        t::NewAgent,
+        t::AgentChange,
+        t::AgentSearch,
+        agents::Credentials,
         progress::Progress,
         taxonomy::VersionRequest,
         taxonomy::NodeRequest,
@@ -89,6 +96,9 @@ pub fn typescript() -> String {
         review::UndoRequest,
         review::BulkRequest,
         review::CountsRequest,
+        agents::AgentNameRequest,
+        agents::UpdateAgentRequest,
+        agents::CredentialsRequest,
         limits::Limits,
         crate::connection::ConnectionState,
         crate::connection::ConnectionKind,

@@ -33,4 +33,11 @@ pub const COMMANDS: &[&str] = &[
     "review_recent",
     "review_bulk_accept",
     "category_counts",
+    "agents_list",
+    "agents_show",
+    "agents_create",
+    "agents_update",
+    "agents_remove",
+    "agents_search",
+    "agents_credentials",
 ];

@@ -1,8 +1,9 @@
 //! The Tauri commands: each looks up the open handle and makes one `dtrag-api` call. No SQL and
 //! no domain rules here; the command list is checked against build.rs, the capability file, the
 //! UI's api.ts and docs/ipc.md by `command_list::tests`. Classification and the review queue are
-//! in [`review`].
+//! in [`review`], agents in [`agents`].
 
+pub mod agents;
 pub mod review;
 
 use dtrag_api::audit::AuditRequest;

@@ -64,6 +64,13 @@ pub fn run() {
             commands::review::review_recent,
             commands::review::review_bulk_accept,
             commands::review::category_counts,
+            commands::agents::agents_list,
+            commands::agents::agents_show,
+            commands::agents::agents_create,
+            commands::agents::agents_update,
+            commands::agents::agents_remove,
+            commands::agents::agents_search,
+            commands::agents::agents_credentials,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -10,6 +10,8 @@
 //      counts, a delete's impact in the draft preview)
 //   -> search (the sample documents a new database starts with, plus documents added with the CLI,
 //      which embeds them: BM25, a category scope, then hybrid with both signals)
+//   -> agents (lib/agents-steps.mjs: one created from the tree's selection and the picker, its
+//      playground checked against `dtrag search --agent`, a login issued and revoked, removed)
 //   -> close.
 // A step whose prerequisite failed is skipped (with the reason) instead of failing confusingly.
 // Run with scripts/e2e.sh (it starts Xvfb and tauri-driver and sets the environment).
@@ -52,6 +54,7 @@ import {
   waitForText,
 } from "./lib/studio.mjs";
 import { reviewSteps } from "./lib/review-steps.mjs";
+import { agentsSteps } from "./lib/agents-steps.mjs";
 
 const PG_PATH = ["knowledge", "tech", "tech.db", "tech.db.postgres", "tech.db.pgvector"];
 const VECTOR_PATH = ["knowledge", "tech", "tech.search", "tech.search.vector", "tech.db.pgvector"];
@@ -131,7 +134,7 @@ function cliVersions() {
 /** Back to a neutral screen between steps: no dialog, no error banner. */
 async function settle() {
   if (!browser) return;
-  for (const id of ["rollback-close", "rollback-cancel", "confirm-cancel", "picker-cancel"]) {
+  for (const id of ["rollback-close", "rollback-cancel", "confirm-cancel", "picker-cancel", "agent-new-cancel"]) {
     const b = await browser.$(tid(id));
     if ((await b.isExisting()) && (await b.isDisplayed())) await b.click();
   }
@@ -651,6 +654,8 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
     assert.match(await textOf(browser, tid("search-timing")), /embed \d/);
     await screenshot(browser, "search");
   }, { timeout: 180_000 });
+
+  agentsSteps(step, () => browser, ["search-bm25"]);
 
   step("close", "closing the window stops the app's embedded database", ["start"], async (t) => {
     const closer = path.join(ROOT, "tests/e2e/lib/wm-close.py");

@@ -16,6 +16,7 @@ fn config(data_dir: std::path::PathBuf) -> Config {
         models_dir: models_dir(),
         author: "api-test".into(),
         embeddings_api_key: None,
+        llm_api_key: None,
         pg_bindir: None,
     }
 }

@@ -17,6 +17,7 @@ pub fn handle(db: &TestDb, author: &str) -> Handle {
         models_dir: models_dir(),
         author: author.into(),
         embeddings_api_key: None,
+        llm_api_key: None,
         pg_bindir: None,
     };
     Handle::from_pool(db.pool.clone(), config, false)

@@ -182,7 +182,16 @@ async fn diff_json_has_the_documented_shape() {
     assert_eq!(
         keys(&d),
         BTreeSet::from([
-            "from", "to", "summary", "added", "removed", "renamed", "moved", "edited", "impact"
+            "from",
+            "to",
+            "summary",
+            "added",
+            "removed",
+            "renamed",
+            "moved",
+            "edited",
+            "impact",
+            "agent_scopes"
         ])
     );
     assert_eq!(

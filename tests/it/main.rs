@@ -6,6 +6,7 @@ mod agents_cli;
 mod agents_leak;
 mod agents_owner;
 mod api;
+mod ask;
 mod classify;
 mod cli;
 mod common;

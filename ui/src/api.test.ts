@@ -33,6 +33,32 @@ describe("api", () => {
     expect(invoke).toHaveBeenLastCalledWith("embedding_models", undefined);
   });
 
+  it("sends the agent requests; an unchanged pin is left out, not sent as null (follow the head)", async () => {
+    invoke.mockResolvedValue({});
+    await api.agentsList();
+    expect(invoke).toHaveBeenLastCalledWith("agents_list", undefined);
+    await api.agentsShow("bot");
+    expect(invoke).toHaveBeenLastCalledWith("agents_show", { request: { name: "bot" } });
+    const settings = { mode: "bm25" as const, k: 5, weights: { bm25: 1, vector: 1 }, model: null };
+    await api.agentsCreate({ name: "bot", description: "", categories: ["tech"], pinned_version: null, settings });
+    expect(invoke).toHaveBeenLastCalledWith("agents_create", {
+      request: { name: "bot", description: "", categories: ["tech"], pinned_version: null, settings },
+    });
+    await api.agentsUpdate("bot", { description: "d", categories: null, settings: null, pinned_version: undefined });
+    let sent = invoke.mock.lastCall?.[1] as { request: { change: Record<string, unknown> } };
+    expect(sent).toEqual({ request: { name: "bot", change: { description: "d", categories: null, settings: null } } });
+    expect("pinned_version" in sent.request.change).toBe(false);
+    await api.agentsUpdate("bot", { description: null, categories: null, settings: null, pinned_version: null });
+    sent = invoke.mock.lastCall?.[1] as { request: { change: Record<string, unknown> } };
+    expect(sent.request.change).toEqual({ description: null, categories: null, settings: null, pinned_version: null });
+    await api.agentsRemove("bot");
+    expect(invoke).toHaveBeenLastCalledWith("agents_remove", { request: { name: "bot" } });
+    await api.agentsSearch({ agent: "bot", query: "q", mode: null, k: null, under: [], exact: false });
+    expect(invoke).toHaveBeenLastCalledWith("agents_search", { request: { agent: "bot", query: "q", mode: null, k: null, under: [], exact: false } });
+    await api.agentsCredentials("bot", true);
+    expect(invoke).toHaveBeenLastCalledWith("agents_credentials", { request: { name: "bot", revoke: true } });
+  });
+
   it("sends the review requests and streams the classifier's progress through a channel", async () => {
     invoke.mockResolvedValue({});
     const filter = { under: ["tech"], reason: null, min_confidence: 0.2, max_confidence: null };

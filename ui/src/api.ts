@@ -2,6 +2,9 @@
 // every rejection is normalised to a CommandError. Tests mock this module (vi.mock("./api")).
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  Agent,
+  AgentChange,
+  AgentSearch,
   AuditEntry,
   AuditRequest,
   BulkOutcome,
@@ -13,6 +16,7 @@ import type {
   CommandName,
   ConnectRequest,
   ConnectionStatus,
+  Credentials,
   Decision,
   DecisionOutcome,
   Diff,
@@ -24,6 +28,7 @@ import type {
   FindRequest,
   ImportRequest,
   Model,
+  NewAgent,
   NodeDetails,
   NodeRequest,
   NodeSummary,
@@ -263,4 +268,43 @@ export function reviewBulkAccept(request: BulkRequest): Promise<BulkOutcome> {
 /** Documents classified under each key and open review items about it. */
 export function categoryCounts(keys: string[]): Promise<CategoryCounts[]> {
   return call("category_counts", { request: { keys } });
+}
+
+/** Every agent, by name, with the size of its scope. */
+export function agentsList(): Promise<Agent[]> {
+  return call("agents_list");
+}
+
+export function agentsShow(name: string): Promise<Agent> {
+  return call("agents_show", { request: { name } });
+}
+
+export function agentsCreate(request: NewAgent): Promise<Agent> {
+  return call("agents_create", { request });
+}
+
+/**
+ * Changes an agent: `null` leaves a field as it is; `pinned_version` left out (undefined) leaves the
+ * pin, `null` follows the head again.
+ */
+export function agentsUpdate(name: string, change: AgentChange): Promise<Agent> {
+  // Absent, not null: the serialiser must not turn "unchanged" into "follow the head".
+  const { pinned_version, ...rest } = change;
+  const sent = pinned_version === undefined ? rest : change;
+  return call("agents_update", { request: { name, change: sent } });
+}
+
+/** Removes the agent, its scope and its role; returns it as it was. */
+export function agentsRemove(name: string): Promise<Agent> {
+  return call("agents_remove", { request: { name } });
+}
+
+/** A search as the agent: what its role may read, with its settings for what is left null. */
+export function agentsSearch(request: AgentSearch): Promise<SearchResult> {
+  return call("agents_search", { request });
+}
+
+/** A new login for the agent's role (its URL carries the password), or, with `revoke`, none. */
+export function agentsCredentials(name: string, revoke: boolean): Promise<Credentials> {
+  return call("agents_credentials", { request: { name, revoke } });
 }

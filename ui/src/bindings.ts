@@ -45,11 +45,23 @@ export type Diff = { from: number, to: number, summary: Summary, added: Array<No
  * The documents the changes touch (classifications sent to review, carried by a merge,
  * restored by a rollback).
  */
-impact: ClassificationImpact, };
+impact: ClassificationImpact, 
+/**
+ * The agents following the head whose scope differs between the two versions.
+ */
+agent_scopes: Array<ScopeChange>, };
 
 export type PublishStats = { nodes_added: number, nodes_removed: number, nodes_changed: number, edges_added: number, edges_removed: number, };
 
-export type ScopeChange = { agent: string, documents_before: number, documents_after: number, };
+export type ScopeChange = { agent: string, documents_before: number, documents_after: number, 
+/**
+ * Documents that enter the scope.
+ */
+added: number, 
+/**
+ * Documents that leave it.
+ */
+removed: number, };
 
 export type Published = { version: number | null, base_head: number, stats: PublishStats, 
 /**
@@ -372,6 +384,73 @@ audit_decided: number, audit_confirmed: number, measured_precision: number | nul
 
 export type CategoryCounts = { key: string, documents: number, pending: number, };
 
+export type AgentSettings = { mode: Mode, k: number, weights: Weights, 
+/**
+ * Embedding model name (default: the default model at search time).
+ */
+model: string | null, };
+
+export type ScopeSize = { 
+/**
+ * Category nodes: the allowed ones and their descendants at the agent's version.
+ */
+nodes: number, documents: number, chunks: number, };
+
+export type Agent = { name: string, description: string, 
+/**
+ * The allowed categories (keys), sorted.
+ */
+categories: Array<string>, 
+/**
+ * The taxonomy version the scope is pinned to; `None`: it follows the head.
+ */
+pinned_version: number | null, settings: AgentSettings, 
+/**
+ * The PostgreSQL role the agent's searches run as.
+ */
+role: string, 
+/**
+ * Whether the role can log in (credentials issued).
+ */
+can_login: boolean, scope: ScopeSize, created_by: string, created_at: string, updated_at: string, };
+
+export type NewAgent = { name: string, description: string, 
+/**
+ * Category keys at the agent's version; at least one.
+ */
+categories: Array<string>, pinned_version: number | null, settings: AgentSettings, };
+
+export type AgentChange = { description: string | null, 
+/**
+ * The new full set of allowed categories.
+ */
+categories: Array<string> | null, 
+/**
+ * `Some(None)`: follow the head again; `Some(Some(v))`: pin to v.
+ */
+pinned_version: number | null | undefined, settings: AgentSettings | null, };
+
+export type AgentSearch = { agent: string, query: string, mode: Mode | null, k: number | null, 
+/**
+ * Narrows the agent's scope further (never widens it).
+ */
+under: Array<string>, 
+/**
+ * Brute-force vector scan of the agent's scope (ground truth for recall).
+ */
+exact: boolean, };
+
+export type Credentials = { agent: string, role: string, 
+/**
+ * `postgres://ROLE:PASSWORD@…`: what an external RAG service connects with.
+ */
+url: string | null, 
+/**
+ * Whether the password is also in the OS keyring (it is not when no keyring is reachable,
+ * as on a headless server; the URL is then the only copy).
+ */
+in_keyring: boolean, };
+
 export type Progress = { stage: string, done: number, total: number, };
 
 export type VersionRequest = { version: number | null, };
@@ -444,6 +523,12 @@ export type CountsRequest = {
  */
 keys: Array<string>, };
 
+export type AgentNameRequest = { name: string, };
+
+export type UpdateAgentRequest = { name: string, change: AgentChange, };
+
+export type CredentialsRequest = { name: string, revoke: boolean, };
+
 export type Limits = { search_k_max: number, search_k_default: number, search_candidates_max: number, query_bytes_max: number, find_limit_max: number, audit_limit_max: number, hnsw_ef_search_max: number, review_page_max: number, review_bulk_floor: number, precision_default: number, };
 
 export type ConnectionState = "connecting" | "ready" | "needs_password" | "error";
@@ -482,7 +567,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials";
 
 /** The library's limits (dtrag_core::limits). */
 export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

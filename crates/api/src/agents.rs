@@ -2,11 +2,39 @@
 //! security confines to the agent's documents; searches run as that role. Changes are made in
 //! the handle author's name.
 
+use serde::Deserialize;
+
 use dtrag_core::agents;
 use dtrag_core::Result;
 
-use crate::types::{Agent, AgentChange, AgentSearch, NewAgent, SearchResult};
+use crate::types::{
+    Agent, AgentChange, AgentSearch, AskAnswer, AskRequest, NewAgent, SearchResult,
+};
 use crate::Handle;
+
+/// One agent, by name (`show`, `remove`).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AgentNameRequest {
+    pub name: String,
+}
+
+/// A change to the agent `name`.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UpdateAgentRequest {
+    pub name: String,
+    pub change: AgentChange,
+}
+
+/// Issue a login for the agent `name`, or take it away (`revoke`).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CredentialsRequest {
+    pub name: String,
+    #[serde(default)]
+    pub revoke: bool,
+}
 
 pub async fn create(h: &Handle, new: &NewAgent) -> Result<Agent> {
     agents::create(h.pool(), new, h.author()).await
@@ -31,6 +59,17 @@ pub async fn remove(h: &Handle, name: &str) -> Result<Agent> {
 /// A search as the agent: retrieval under its role, so PostgreSQL admits only its scope.
 pub async fn search(h: &Handle, req: &AgentSearch) -> Result<SearchResult> {
     agents::search::run(h.pool(), req, h.embedders()).await
+}
+
+/// Answers a question as the agent: its retrieval, then the chat endpoint, with citations.
+pub async fn ask(h: &Handle, req: &AskRequest) -> Result<AskAnswer> {
+    dtrag_core::agents::ask::ask(
+        h.pool(),
+        req,
+        h.embedders(),
+        h.config().llm_api_key.as_deref(),
+    )
+    .await
 }
 
 /// Keyring service under which agents' passwords are kept (the user is `database/agent`).

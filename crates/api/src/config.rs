@@ -20,13 +20,15 @@ pub struct Config {
     pub author: String,
     /// An API key for endpoint embedding models that overrides the keyring (headless, CI).
     pub embeddings_api_key: Option<String>,
+    /// An API key for chat endpoints (`dtrag ask`) that overrides the keyring (headless, CI).
+    pub llm_api_key: Option<String>,
     /// The PostgreSQL server binaries for the embedded cluster (default: the newest installed).
     pub pg_bindir: Option<PathBuf>,
 }
 
 impl Config {
     /// The configuration an environment describes: `DTRAG_DATA_DIR`, `DTRAG_MODELS_DIR`,
-    /// `DTRAG_AUTHOR` (else `USER`, else `LOGNAME`), `DTRAG_EMBEDDINGS_API_KEY`,
+    /// `DTRAG_AUTHOR` (else `USER`, else `LOGNAME`), `DTRAG_EMBEDDINGS_API_KEY`, `DTRAG_LLM_API_KEY`,
     /// `DTRAG_PG_BINDIR`. `exe` is the running program, whose build folder holds the models the
     /// project's setup fetched (`target/dtrag-data/models` beside `target/debug/`).
     pub fn from_environment(lookup: impl Fn(&str) -> Option<String>, exe: Option<&Path>) -> Self {
@@ -44,6 +46,7 @@ impl Config {
                     .or_else(|| var("LOGNAME")),
             ),
             embeddings_api_key: var(dtrag_embed::openai::API_KEY_ENV),
+            llm_api_key: var(dtrag_llm::API_KEY_ENV),
             pg_bindir: var("DTRAG_PG_BINDIR").map(PathBuf::from),
             data_dir,
             models_dir,

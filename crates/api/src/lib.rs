@@ -14,6 +14,7 @@ pub mod documents;
 mod error;
 mod handle;
 pub mod limits;
+pub mod llm;
 pub mod models;
 pub mod progress;
 pub mod review;
@@ -31,6 +32,7 @@ pub use dtrag_core::{Error, ErrorKind, Result};
 
 /// The types that cross the API, re-exported so the faces need no other crate.
 pub mod types {
+    pub use dtrag_core::agents::ask::{AskAnswer, AskRequest, AskTimings, Passage};
     pub use dtrag_core::agents::scope::ScopeChange;
     pub use dtrag_core::agents::search::AgentSearch;
     pub use dtrag_core::agents::{Agent, AgentChange, AgentSettings, NewAgent, ScopeSize};
@@ -40,6 +42,7 @@ pub mod types {
     pub use dtrag_core::db::embedded::Status as ClusterStatus;
     pub use dtrag_core::db::migrate::Step as MigrationStep;
     pub use dtrag_core::documents::{ChunkSettings, DocSummary, DocumentDetails, IngestReport};
+    pub use dtrag_core::llm::{LlmEndpoint, NewLlm};
     pub use dtrag_core::models::{
         EmbedReport, HnswSettings, IndexReport, KnnPlan, Model, Provider,
     };

@@ -52,6 +52,11 @@ enum Command {
     /// Agents: retrieval limited to categories, enforced by PostgreSQL's row-level security.
     #[command(subcommand)]
     Agents(commands::agents::AgentsCommand),
+    /// Answers a question as an agent: its retrieval, a chat endpoint, numbered citations.
+    Ask(commands::ask::AskArgs),
+    /// Chat endpoints for answers: add, list, remove, key.
+    #[command(subcommand)]
+    Llm(commands::ask::LlmCommand),
     /// Embedding models: list, add, default, remove, index, key.
     #[command(subcommand)]
     Models(commands::models::ModelsCommand),
@@ -155,6 +160,8 @@ async fn run(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Docs(cmd) => commands::documents::run(cmd, ctx).await,
         Command::Search(args) => commands::search::run(args, ctx).await,
         Command::Agents(cmd) => commands::agents::run(cmd, ctx).await,
+        Command::Ask(args) => commands::ask::ask(args, ctx).await,
+        Command::Llm(cmd) => commands::ask::llm(cmd, ctx).await,
         Command::Models(cmd) => commands::models::run(cmd, ctx).await,
         Command::Embed(args) => commands::models::embed(args, ctx).await,
         Command::Audit(args) => commands::audit::run(args, ctx).await,

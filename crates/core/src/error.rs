@@ -108,6 +108,10 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// A chat endpoint (answers) failed or refused.
+    #[error(transparent)]
+    Chat(#[from] dtrag_llm::ChatError),
+
     /// Something named that does not exist (`what` is "document", "embedding model", …).
     #[error("no {what}{}{hint}", quoted(name))]
     NotFound {
@@ -224,6 +228,15 @@ impl Error {
             }
             Error::Cycle { .. } => ErrorKind::Cycle,
             Error::Conflict { .. } | Error::ReviewConflict { .. } => ErrorKind::Conflict,
+            Error::Chat(e) => match e {
+                dtrag_llm::ChatError::BadKey { .. } | dtrag_llm::ChatError::NoKey(_) => {
+                    ErrorKind::Unauthorized
+                }
+                dtrag_llm::ChatError::Endpoint { .. } | dtrag_llm::ChatError::BadResponse(_) => {
+                    ErrorKind::Unavailable
+                }
+                dtrag_llm::ChatError::Keyring { .. } => ErrorKind::Unauthorized,
+            },
             Error::Embed(e) => match e {
                 E::BadKey { .. } | E::NoKey(_) => ErrorKind::Unauthorized,
                 E::Endpoint { .. } => ErrorKind::Unavailable,

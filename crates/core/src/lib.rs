@@ -13,6 +13,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod limits;
+pub mod llm;
 pub mod models;
 pub mod review;
 pub mod search;

@@ -5,6 +5,7 @@ import * as api from "../api";
 import { useServices } from "../services";
 import { VersionPicker } from "./VersionPicker";
 import { DiffLists, DiffSummary, Legend } from "./DiffLists";
+import { AgentScopeSummary } from "./AgentScopeSummary";
 import { ImpactSummary } from "./ImpactSummary";
 
 export function DiffPanel({
@@ -74,6 +75,7 @@ export function DiffPanel({
           <DiffSummary diff={diff} />
           {/* Backwards (newer to older) it reads as what restoring the older version would do. */}
           <ImpactSummary impact={diff.impact} preview={diff.from > diff.to} testId="diff-impact" />
+          <AgentScopeSummary changes={diff.agent_scopes} testId="diff-agents" />
           <Legend />
           <DiffLists
             diff={diff}

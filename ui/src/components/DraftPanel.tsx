@@ -6,6 +6,7 @@ import * as api from "../api";
 import { type Draft, describeOp, draftOps } from "../draft";
 import { useServices } from "../services";
 import { DiffLists, DiffSummary, Legend } from "./DiffLists";
+import { AgentScopeSummary } from "./AgentScopeSummary";
 import { ImpactSummary } from "./ImpactSummary";
 
 export type DraftPanelProps = {
@@ -119,6 +120,7 @@ export function DraftPanel(p: DraftPanelProps) {
             <>
               <DiffSummary diff={preview} testId="preview-summary" />
               <ImpactSummary impact={preview.impact} preview testId="preview-impact" />
+              <AgentScopeSummary changes={preview.agent_scopes} testId="preview-agents" />
               <Legend />
               <DiffLists diff={preview} onSelectKey={(k) => p.onSelectKey(k)} />
             </>

@@ -6,6 +6,7 @@ import { formatMs } from "../format";
 import { useServices } from "../services";
 import { Modal } from "./Modal";
 import { DiffLists, DiffSummary } from "./DiffLists";
+import { AgentScopeSummary } from "./AgentScopeSummary";
 import { ImpactSummary } from "./ImpactSummary";
 import { totalChanges } from "../diffView";
 
@@ -75,6 +76,7 @@ export function RollbackDialog({ to, onClose, onDone }: { to: number; onClose():
               </p>
               <DiffSummary diff={preview.diff} testId="rollback-summary" />
               <ImpactSummary impact={preview.diff.impact} preview testId="rollback-impact" />
+              <AgentScopeSummary changes={preview.diff.agent_scopes} testId="rollback-agents" />
               <div className="scroll-box">
                 <DiffLists diff={preview.diff} />
               </div>

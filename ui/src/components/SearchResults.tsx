@@ -42,6 +42,7 @@ export function SearchResults({
   onActivate,
   onKeys,
   onSelectKey,
+  idPrefix = "search-hit",
 }: {
   result: SearchResult;
   activeHit: number;
@@ -50,6 +51,8 @@ export function SearchResults({
   onKeys(e: ReactKeyboardEvent): void;
   /** Shows a category in the tree. */
   onSelectKey(key: string): void;
+  /** The hits' element ids are `${idPrefix}-${index}` (unique per view: several may be mounted). */
+  idPrefix?: string;
 }) {
   const listRef = useRef<HTMLOListElement>(null);
   const hits = result.hits;
@@ -73,12 +76,13 @@ export function SearchResults({
       aria-label="Search results"
       tabIndex={0}
       data-testid="search-results"
-      aria-activedescendant={`search-hit-${activeHit}`}
+      aria-activedescendant={`${idPrefix}-${activeHit}`}
       onKeyDown={onKeys}
     >
       {hits.map((h, i) => (
         <SearchHit
           key={h.chunk_id}
+          id={`${idPrefix}-${i}`}
           hit={h}
           index={i}
           active={i === activeHit}
@@ -93,6 +97,7 @@ export function SearchResults({
 }
 
 function SearchHit({
+  id,
   hit: h,
   index: i,
   active,
@@ -101,6 +106,7 @@ function SearchHit({
   onActivate,
   onSelectKey,
 }: {
+  id: string;
   hit: Hit;
   index: number;
   active: boolean;
@@ -111,7 +117,7 @@ function SearchHit({
 }) {
   return (
     <li
-      id={`search-hit-${i}`}
+      id={id}
       role="option"
       aria-selected={active}
       className={active ? "search-hit active" : "search-hit"}

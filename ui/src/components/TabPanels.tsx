@@ -14,6 +14,7 @@ import { ImportForm } from "./ImportForm";
 import { NodeDetails } from "./NodeDetails";
 import { SearchView } from "./SearchView";
 import { ReviewView } from "./review/ReviewView";
+import { AgentsView } from "./agents/AgentsView";
 
 export function TabPanels({
   tabs: { tab, visited, openTab },
@@ -33,7 +34,7 @@ export function TabPanels({
   tree: TreeState;
   draft: DraftState;
   review: ReviewShared;
-  /** Changes when the history may have changed. */
+  /** Changes when the history may have changed (the agents' scopes too). */
   auditKey: number;
   /** The diff shown in the diff tab (it highlights the tree). */
   onDiff(diff: Diff | null): void;
@@ -87,6 +88,20 @@ export function TabPanels({
         {visited.has("review") && (
           <div hidden={tab !== "review"} className="tab-panel">
             <ReviewView review={review} active={tab === "review"} ready={ready} head={head} labelOf={tree.labelOf} />
+          </div>
+        )}
+        {visited.has("agents") && (
+          <div hidden={tab !== "agents"} className="tab-panel">
+            <AgentsView
+              active={tab === "agents"}
+              ready={ready}
+              refreshKey={auditKey}
+              versions={versions}
+              head={head}
+              selectedKey={tree.detailsKey}
+              labelOf={tree.labelOf}
+              onSelectKey={(k) => void tree.reveal(k, false)}
+            />
           </div>
         )}
         {visited.has("diff") && (

@@ -2,12 +2,13 @@
 // the first time it is opened and then kept, hidden, so its state survives switching tabs).
 import { useCallback, useState } from "react";
 
-export type Tab = "details" | "search" | "review" | "diff" | "draft" | "history" | "connection";
+export type Tab = "details" | "search" | "review" | "agents" | "diff" | "draft" | "history" | "connection";
 
 export const TABS: readonly { id: Tab; label: string }[] = [
   { id: "details", label: "Details" },
   { id: "search", label: "Search" },
   { id: "review", label: "Review" },
+  { id: "agents", label: "Agents" },
   { id: "diff", label: "Diff" },
   { id: "draft", label: "Draft" },
   { id: "history", label: "History" },

@@ -65,6 +65,7 @@ export function emptyDiff(from: number, to: number): Diff {
     moved: [],
     edited: [],
     impact: NO_IMPACT,
+    agent_scopes: [],
   };
 }
 
@@ -89,4 +90,5 @@ export const SAMPLE_DIFF: Diff = {
     },
   ],
   impact: NO_IMPACT,
+  agent_scopes: [],
 };

@@ -1,6 +1,7 @@
 //! One module per command group: its clap types and a `run` that calls the API and prints.
 
 pub mod agents;
+pub mod ask;
 pub mod audit;
 pub mod bench;
 pub mod db;

@@ -2,7 +2,8 @@
 //! publish results.
 
 use dtrag_api::types::{
-    ClassificationImpact, Diff, FindHit, NodeDetails, Published, RollbackOutcome, TreeLine, Version,
+    ClassificationImpact, Diff, FindHit, NodeDetails, Published, RollbackOutcome, ScopeChange,
+    TreeLine, Version,
 };
 
 use super::Out;
@@ -10,7 +11,8 @@ use super::Out;
 impl Out {
     pub fn published(&self, what: &str, p: &Published) {
         self.value(p, || match p.version {
-            Some(v) => format!(
+            Some(v) => {
+                format!(
                 "{what}: published version {v} (+{} -{} ~{} nodes, +{} -{} edges) in {:.0} ms{}",
                 p.stats.nodes_added,
                 p.stats.nodes_removed,
@@ -19,7 +21,11 @@ impl Out {
                 p.stats.edges_removed,
                 p.elapsed_ms,
                 impact_text(&p.impact)
-            ),
+            ) + &match agent_scopes_text(&p.agent_scopes) {
+                    t if t.is_empty() => t,
+                    t => format!("\n{}", t.trim_end()),
+                }
+            }
             None => format!(
                 "{what}: nothing changed; version {} stays the head",
                 p.base_head
@@ -149,6 +155,19 @@ impl Out {
     }
 }
 
+/// "@ agent support: +2 -5 documents (40 -> 37)" per agent whose scope a change alters.
+fn agent_scopes_text(changes: &[ScopeChange]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "@ agent {}: +{} -{} documents in scope ({} -> {})\n",
+                c.agent, c.added, c.removed, c.documents_before, c.documents_after
+            )
+        })
+        .collect()
+}
+
 /// "; 3 documents sent to review, ..." — what a publish did to classifications.
 fn impact_text(i: &ClassificationImpact) -> String {
     let mut parts = Vec::new();
@@ -251,5 +270,6 @@ fn diff_text(d: &Diff) -> String {
             d.impact.restored
         );
     }
+    out += &agent_scopes_text(&d.agent_scopes);
     out.trim_end().to_string()
 }

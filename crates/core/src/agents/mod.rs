@@ -8,6 +8,7 @@
 //!   classification triggers keep it for decisions, [`scope::on_publish`] for publishes.
 //! - [`search`]: a search run as the agent's role.
 
+pub mod ask;
 pub mod roles;
 pub mod scope;
 pub mod search;

@@ -9,13 +9,15 @@
 //! changes which nodes are under which, so [`on_publish`] refreshes the agents following the
 //! head inside the publishing transaction.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use sqlx::PgConnection;
 
 use super::ScopeSize;
 use crate::error::Result;
 
-/// An agent whose scope a publish changed.
+/// An agent whose scope a change alters (a publish, or the difference between two versions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScopeChange {
@@ -24,6 +26,12 @@ pub struct ScopeChange {
     pub documents_before: i64,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub documents_after: i64,
+    /// Documents that enter the scope.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub added: i64,
+    /// Documents that leave it.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub removed: i64,
 }
 
 /// Recomputes one agent's whole scope (after it was created or its definition changed).
@@ -32,6 +40,10 @@ pub async fn refresh(conn: &mut PgConnection, agent_id: i64) -> Result<()> {
         .bind(agent_id)
         .execute(&mut *conn)
         .await?;
+    refresh_documents(conn, agent_id).await
+}
+
+async fn refresh_documents(conn: &mut PgConnection, agent_id: i64) -> Result<()> {
     sqlx::query("SELECT agent_refresh_documents(ARRAY[$1::int8], NULL)")
         .bind(agent_id)
         .execute(&mut *conn)
@@ -39,47 +51,88 @@ pub async fn refresh(conn: &mut PgConnection, agent_id: i64) -> Result<()> {
     Ok(())
 }
 
+async fn documents(conn: &mut PgConnection, role: &str) -> Result<HashSet<i64>> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT document_id FROM agent_document WHERE role_name = $1")
+            .bind(role)
+            .fetch_all(conn)
+            .await?;
+    Ok(ids.into_iter().collect())
+}
+
+fn change(agent: String, before: &HashSet<i64>, after: &HashSet<i64>) -> Option<ScopeChange> {
+    let added = after.difference(before).count() as i64;
+    let removed = before.difference(after).count() as i64;
+    (added + removed > 0).then_some(ScopeChange {
+        agent,
+        documents_before: before.len() as i64,
+        documents_after: after.len() as i64,
+        added,
+        removed,
+    })
+}
+
+async fn following_head(conn: &mut PgConnection) -> Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, role_name FROM agent WHERE pinned_version IS NULL ORDER BY name",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// After a publish, in its transaction: the agents following the head whose scope nodes
 /// changed get their documents recomputed. Returns those whose documents changed.
 pub async fn on_publish(conn: &mut PgConnection) -> Result<Vec<ScopeChange>> {
-    let agents: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, name, role_name FROM agent WHERE pinned_version IS NULL ORDER BY name",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
     let mut changes = Vec::new();
-    for (id, name, role) in agents {
-        let changed: bool = sqlx::query_scalar("SELECT agent_refresh_nodes($1)")
+    for (id, name, role) in following_head(&mut *conn).await? {
+        let nodes_changed: bool = sqlx::query_scalar("SELECT agent_refresh_nodes($1)")
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-        if !changed {
+        if !nodes_changed {
             continue;
         }
         let before = documents(&mut *conn, &role).await?;
-        sqlx::query("SELECT agent_refresh_documents(ARRAY[$1::int8], NULL)")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        refresh_documents(&mut *conn, id).await?;
         let after = documents(&mut *conn, &role).await?;
-        if before != after {
-            changes.push(ScopeChange {
-                agent: name,
-                documents_before: before,
-                documents_after: after,
-            });
-        }
+        changes.extend(change(name, &before, &after));
     }
     Ok(changes)
 }
 
-async fn documents(conn: &mut PgConnection, role: &str) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT count(*) FROM agent_document WHERE role_name = $1")
-            .bind(role)
-            .fetch_one(conn)
-            .await?,
-    )
+/// The agent's documents were it pinned to version `v` (inside the caller's savepoint).
+async fn pinned_scope(
+    conn: &mut PgConnection,
+    id: i64,
+    role: &str,
+    v: i64,
+) -> Result<HashSet<i64>> {
+    sqlx::query("UPDATE agent SET pinned_version = $2 WHERE id = $1")
+        .bind(id)
+        .bind(v)
+        .execute(&mut *conn)
+        .await?;
+    refresh(&mut *conn, id).await?;
+    documents(conn, role).await
+}
+
+/// How the scopes of the agents following the head differ between taxonomy versions `from`
+/// and `to`, with today's classifications: each agent is pinned to one version and then the
+/// other inside a savepoint that is rolled back, so the rules are exactly the live ones.
+pub async fn between(conn: &mut PgConnection, from: i64, to: i64) -> Result<Vec<ScopeChange>> {
+    let agents = following_head(&mut *conn).await?;
+    if agents.is_empty() || from == to {
+        return Ok(Vec::new());
+    }
+    let mut sp = sqlx::Connection::begin(&mut *conn).await?;
+    let mut changes = Vec::new();
+    for (id, name, role) in agents {
+        let before = pinned_scope(&mut sp, id, &role, from).await?;
+        let after = pinned_scope(&mut sp, id, &role, to).await?;
+        changes.extend(change(name, &before, &after));
+    }
+    sp.rollback().await?;
+    Ok(changes)
 }
 
 /// How much an agent's scope holds.

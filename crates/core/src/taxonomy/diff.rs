@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 
 use super::model::NodeFull;
 use super::read;
+use crate::agents::scope::ScopeChange;
 use crate::error::Result;
 use crate::review::impact::{self, ClassificationImpact};
 
@@ -90,6 +91,8 @@ pub struct Diff {
     /// The documents the changes touch (classifications sent to review, carried by a merge,
     /// restored by a rollback).
     pub impact: ClassificationImpact,
+    /// The agents following the head whose scope differs between the two versions.
+    pub agent_scopes: Vec<ScopeChange>,
 }
 
 impl Diff {
@@ -149,6 +152,7 @@ pub fn compare(
         moved: vec![],
         edited: vec![],
         impact: ClassificationImpact::default(),
+        agent_scopes: Vec::new(),
     };
     for key in keys {
         match (before.get(key), after.get(key)) {
@@ -223,7 +227,10 @@ pub async fn diff(conn: &mut PgConnection, from: i64, to: i64) -> Result<Diff> {
     let mut d = compare(from, to, &before, &after);
     let removed: Vec<String> = d.removed.iter().map(|n| n.key.clone()).collect();
     let moved: Vec<String> = d.moved.iter().map(|n| n.key.clone()).collect();
-    d.impact = impact::totals(impact::of_diff(conn, from, to, &removed, &moved).await?);
+    d.impact = impact::totals(impact::of_diff(&mut *conn, from, to, &removed, &moved).await?);
+    if !d.is_empty() {
+        d.agent_scopes = crate::agents::scope::between(&mut *conn, from, to).await?;
+    }
     Ok(d)
 }
 

@@ -74,6 +74,7 @@ pub async fn rollback(
     )
     .await?;
     applied.impact = published.impact.clone();
+    applied.agent_scopes = published.agent_scopes.clone();
     if dry_run {
         tx.rollback().await?;
         return Ok(unpublished(applied));

@@ -1,6 +1,7 @@
-// Reassign: a keyboard-driven category picker. Type to find (find_nodes at the head), ↑/↓ to
-// move, Enter adds the highlighted category (several may be added), Enter on an empty box or
-// Ctrl+Enter confirms, Backspace on an empty box drops the last pick, Escape cancels.
+// A keyboard-driven category picker (the review's reassign, an agent's categories). Type to find
+// (find_nodes at the given version), ↑/↓ to move, Enter adds the highlighted category (several may
+// be added), Enter on an empty box or Ctrl+Enter confirms, Backspace on an empty box drops the last
+// pick, Escape cancels.
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { FindHit } from "../../bindings";
 import * as api from "../../api";
@@ -14,13 +15,17 @@ export type Pick = { key: string; label: string };
 export function CategoryPicker({
   version,
   title,
+  confirmLabel = (n) => `Reassign to ${n === 1 ? "1 category" : `${n} categories`}`,
   onConfirm,
   onCancel,
 }: {
-  /** The head: reassigned categories must exist there. */
+  /** The version the categories must exist at (the head, for a reassign). */
   version: number | null;
   title: string;
-  onConfirm(keys: string[]): void;
+  /** The confirm button's text for `n` picks. */
+  confirmLabel?(n: number): string;
+  /** The picked keys, and the picks with their labels. */
+  onConfirm(keys: string[], picks: Pick[]): void;
   onCancel(): void;
 }) {
   const { report } = useServices();
@@ -57,7 +62,7 @@ export function CategoryPicker({
   }
 
   function confirm() {
-    if (picks.length > 0) onConfirm(picks.map((p) => p.key));
+    if (picks.length > 0) onConfirm(picks.map((p) => p.key), picks);
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
@@ -132,7 +137,7 @@ export function CategoryPicker({
       <p className="muted picker-help">↑/↓ choose · Enter adds · Enter on an empty box (or Ctrl+Enter) confirms · Esc cancels</p>
       <div className="modal-buttons">
         <button type="button" className="primary" data-testid="picker-confirm" disabled={picks.length === 0} onClick={confirm}>
-          Reassign to {picks.length === 1 ? "1 category" : `${picks.length} categories`}
+          {confirmLabel(picks.length)}
         </button>
         <button type="button" data-testid="picker-cancel" onClick={onCancel}>
           Cancel
