@@ -472,3 +472,120 @@ async fn reverting_the_agents_migration_drops_their_roles_too() {
         .unwrap();
     assert_eq!(scope_of(&db, "zoo").await, ANIMALS);
 }
+
+#[tokio::test]
+async fn every_review_decision_a_classify_run_and_a_merge_keep_the_scope_exact() {
+    use dtrag_api::review::{self, BulkRequest, DecideRequest, QueueRequest, UndoRequest};
+    use dtrag_api::types::{Decision, ReviewFilter};
+
+    let db = fresh_db().await;
+    let spec = crate::review_corpus::Spec {
+        categories: 4,
+        labelled: 24,
+        unlabelled: 16,
+        noise: 6.0,
+        seed: 21,
+    };
+    let h = crate::review_corpus::build(&db, handle(&db, "ada"), &spec)
+        .await
+        .handle;
+    agents::create(&h, &new_agent("one", &["c1"]))
+        .await
+        .unwrap();
+    agents::create(&h, &new_agent("pair", &["c0", "c2"]))
+        .await
+        .unwrap();
+    let before = scope_of(&db, "one").await;
+    // A classify run writes auto-accepted rows (in scope at once) and pending ones (not).
+    review::classify(&h, Default::default(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_scopes_exact(&db).await;
+    assert!(scope_of(&db, "one").await.len() >= before.len());
+
+    let items = review::list(
+        &h,
+        QueueRequest {
+            limit: Some(100),
+            ..QueueRequest::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items;
+    assert!(items.len() >= 4, "the corpus should leave work for review");
+    let decisions = [
+        Decision::Accept { categories: vec![] },
+        Decision::Reject,
+        Decision::Reassign {
+            to: vec!["c1".into()],
+        },
+        Decision::Accept {
+            categories: vec![items[3].suggestions[0].category.clone()],
+        },
+    ];
+    for (item, d) in items.iter().zip(decisions) {
+        review::decide(
+            &h,
+            DecideRequest {
+                item: item.id,
+                decision: d,
+            },
+        )
+        .await
+        .unwrap();
+        assert_scopes_exact(&db).await;
+    }
+    let reassigned = &items[2].document;
+    assert!(scope_of(&db, "one").await.contains(reassigned));
+    review::undo(&h, UndoRequest { decision: None })
+        .await
+        .unwrap();
+    assert_scopes_exact(&db).await;
+    review::undo(&h, UndoRequest { decision: None })
+        .await
+        .unwrap();
+    assert_scopes_exact(&db).await;
+    review::bulk_accept(
+        &h,
+        BulkRequest {
+            filter: ReviewFilter::default(),
+            floor: Some(0.0),
+            force: true,
+            dry_run: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert_scopes_exact(&db).await;
+
+    // A merge carries classifications over: c1's documents join the agent allowed c2. The
+    // draft preview says so exactly, and writes nothing.
+    let fp = fingerprint(&db.pool).await;
+    let preview = taxonomy::preview_edits(
+        &h,
+        edit(vec![EditOp::Merge {
+            from: "c1".into(),
+            into: "c2".into(),
+        }]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(fingerprint(&db.pool).await, fp);
+    let merged = taxonomy::publish_edits(
+        &h,
+        edit(vec![EditOp::Merge {
+            from: "c1".into(),
+            into: "c2".into(),
+        }]),
+    )
+    .await
+    .unwrap();
+    assert_scopes_exact(&db).await;
+    assert!(merged
+        .agent_scopes
+        .iter()
+        .any(|c| c.agent == "one" && c.documents_after == 0));
+    assert_eq!(preview.agent_scopes, merged.agent_scopes);
+    assert!(scope_of(&db, "pair").await.contains(reassigned));
+}

@@ -414,3 +414,73 @@ async fn closer_hidden_vectors_never_reach_an_agent_and_the_index_still_fills_k(
         );
     }
 }
+
+/// Publishes that move a category out of and back into an agent's scope while its searches
+/// run: both retrievers of each search see the same scope (one shared snapshot), so a document
+/// of the moving category has both signals or none — never one side's.
+#[tokio::test]
+async fn a_publish_during_an_agent_search_gives_the_old_or_the_new_scope() {
+    use dtrag_api::taxonomy::{self, EditRequest};
+    use dtrag_api::types::EditOp;
+
+    let (_db, h) = world().await;
+    dtrag_api::models::embed(
+        &h,
+        &dtrag_api::models::EmbedRequest {
+            model: None,
+            batch: None,
+            no_index: true,
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    agents::create(&h, &new_agent("zoo", &["animals"]))
+        .await
+        .unwrap();
+    let mover = h.clone();
+    let publishes = tokio::spawn(async move {
+        for i in 0..12 {
+            let parents = if i % 2 == 0 { "plants" } else { "animals" };
+            taxonomy::publish_edits(
+                &mover,
+                EditRequest {
+                    base: None,
+                    ops: vec![EditOp::Move {
+                        key: "fish".into(),
+                        parents: vec![parents.into()],
+                    }],
+                    message: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+    });
+    let (mut with, mut without) = (0, 0);
+    while !publishes.is_finished() {
+        let r = agents::search(
+            &h,
+            &AgentSearch {
+                agent: "zoo".into(),
+                query: "salmon swim upstream".into(),
+                mode: Some(dtrag_api::types::Mode::Hybrid),
+                ..AgentSearch::default()
+            },
+        )
+        .await
+        .unwrap();
+        match r.hits.iter().find(|x| x.document == "fish1") {
+            Some(hit) => {
+                assert!(
+                    hit.bm25.is_some() && hit.vector.is_some(),
+                    "one retriever saw fish1 and the other did not: {hit:?}"
+                );
+                with += 1;
+            }
+            None => without += 1,
+        }
+    }
+    publishes.await.unwrap();
+    assert!(with + without > 0);
+}

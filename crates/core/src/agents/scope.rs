@@ -80,22 +80,41 @@ async fn following_head(conn: &mut PgConnection) -> Result<Vec<(i64, String, Str
     .await?)
 }
 
-/// After a publish, in its transaction: the agents following the head whose scope nodes
-/// changed get their documents recomputed. Returns those whose documents changed.
-pub async fn on_publish(conn: &mut PgConnection) -> Result<Vec<ScopeChange>> {
-    let mut changes = Vec::new();
-    for (id, name, role) in following_head(&mut *conn).await? {
-        let nodes_changed: bool = sqlx::query_scalar("SELECT agent_refresh_nodes($1)")
-            .bind(id)
-            .fetch_one(&mut *conn)
+/// Every agent's documents before a publish touches anything (see [`on_publish`]).
+pub struct Before(Vec<(i64, String, String, Option<i64>, HashSet<i64>)>);
+
+/// Called at the start of a publish's classification step: what each agent's scope holds now.
+pub async fn before_publish(conn: &mut PgConnection) -> Result<Before> {
+    let agents: Vec<(i64, String, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, name, role_name, pinned_version FROM agent ORDER BY name")
+            .fetch_all(&mut *conn)
             .await?;
-        if !nodes_changed {
-            continue;
+    let mut out = Vec::with_capacity(agents.len());
+    for (id, name, role, pinned) in agents {
+        let docs = documents(&mut *conn, &role).await?;
+        out.push((id, name, role, pinned, docs));
+    }
+    Ok(Before(out))
+}
+
+/// After a publish, in its transaction: the agents following the head whose scope nodes
+/// changed get their documents recomputed. Returns every agent whose documents differ from
+/// `before` — through its nodes, or through classifications the publish moved (a merge, a
+/// removal), which the classification triggers have already applied.
+pub async fn on_publish(conn: &mut PgConnection, before: Before) -> Result<Vec<ScopeChange>> {
+    let mut changes = Vec::new();
+    for (id, name, role, pinned, was) in before.0 {
+        if pinned.is_none() {
+            let nodes_changed: bool = sqlx::query_scalar("SELECT agent_refresh_nodes($1)")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            if nodes_changed {
+                refresh_documents(&mut *conn, id).await?;
+            }
         }
-        let before = documents(&mut *conn, &role).await?;
-        refresh_documents(&mut *conn, id).await?;
-        let after = documents(&mut *conn, &role).await?;
-        changes.extend(change(name, &before, &after));
+        let now = documents(&mut *conn, &role).await?;
+        changes.extend(change(name, &was, &now));
     }
     Ok(changes)
 }

@@ -52,6 +52,8 @@ pub async fn preview(pool: &PgPool, base: i64, ops: &[EditOp], meta: &PublishMet
         .collect();
     diff.impact = published.impact;
     diff.impact.entries.extend(moved);
+    // Exactly what the publish did to agents' scopes, merges' carried classifications included.
+    diff.agent_scopes = published.agent_scopes;
     tx.rollback().await?;
     Ok(diff)
 }

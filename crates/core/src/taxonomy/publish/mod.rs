@@ -332,6 +332,7 @@ pub async fn publish(
         .iter()
         .map(|(f, i)| Ok((id(f)?, id(i)?)))
         .collect::<Result<Vec<_>>>()?;
+    let agents_before = crate::agents::scope::before_publish(&mut *conn).await?;
     let impact = impact::on_publish(
         &mut *conn,
         &impact::Change {
@@ -346,7 +347,7 @@ pub async fn publish(
     .await?;
 
     // Agents following the head: their scope nodes changed with the taxonomy.
-    let agent_scopes = crate::agents::scope::on_publish(&mut *conn).await?;
+    let agent_scopes = crate::agents::scope::on_publish(&mut *conn, agents_before).await?;
 
     let mut details = serde_json::json!({
         "kind": req.kind.as_str(),
