@@ -81,7 +81,15 @@ async fn following_head(conn: &mut PgConnection) -> Result<Vec<(i64, String, Str
 }
 
 /// Every agent's documents before a publish touches anything (see [`on_publish`]).
-pub struct Before(Vec<(i64, String, String, Option<i64>, HashSet<i64>)>);
+pub struct Before(Vec<AgentDocuments>);
+
+struct AgentDocuments {
+    id: i64,
+    name: String,
+    role: String,
+    pinned: Option<i64>,
+    documents: HashSet<i64>,
+}
 
 /// Called at the start of a publish's classification step: what each agent's scope holds now.
 pub async fn before_publish(conn: &mut PgConnection) -> Result<Before> {
@@ -91,8 +99,14 @@ pub async fn before_publish(conn: &mut PgConnection) -> Result<Before> {
             .await?;
     let mut out = Vec::with_capacity(agents.len());
     for (id, name, role, pinned) in agents {
-        let docs = documents(&mut *conn, &role).await?;
-        out.push((id, name, role, pinned, docs));
+        let documents = documents(&mut *conn, &role).await?;
+        out.push(AgentDocuments {
+            id,
+            name,
+            role,
+            pinned,
+            documents,
+        });
     }
     Ok(Before(out))
 }
@@ -103,7 +117,14 @@ pub async fn before_publish(conn: &mut PgConnection) -> Result<Before> {
 /// removal), which the classification triggers have already applied.
 pub async fn on_publish(conn: &mut PgConnection, before: Before) -> Result<Vec<ScopeChange>> {
     let mut changes = Vec::new();
-    for (id, name, role, pinned, was) in before.0 {
+    for AgentDocuments {
+        id,
+        name,
+        role,
+        pinned,
+        documents: was,
+    } in before.0
+    {
         if pinned.is_none() {
             let nodes_changed: bool = sqlx::query_scalar("SELECT agent_refresh_nodes($1)")
                 .bind(id)
