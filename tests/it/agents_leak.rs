@@ -335,18 +335,7 @@ async fn closer_hidden_vectors_never_reach_an_agent_and_the_index_still_fills_k(
     )
     .await
     .unwrap();
-    let (ids, vecs): (Vec<String>, Vec<Vector>) = vectors.into_iter().unzip();
-    sqlx::query(
-        "INSERT INTO chunk_embedding (model_id, chunk_id, embedding)
-         SELECT $1, c.id, x.v FROM unnest($2::text[], $3::vector[]) AS x(s, v)
-         JOIN document d ON d.source_id = x.s JOIN chunk c ON c.document_id = d.id",
-    )
-    .bind(model.id)
-    .bind(&ids)
-    .bind(&vecs)
-    .execute(&db.pool)
-    .await
-    .unwrap();
+    crate::common::store_vectors(&db.pool, model.id, vectors).await;
     dtrag_api::models::embed(
         &h,
         &dtrag_api::models::EmbedRequest {

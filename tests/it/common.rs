@@ -204,3 +204,19 @@ pub fn models_dir() -> PathBuf {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// Stores `(source id, vector)` as the vectors of those documents' chunks for `model_id`.
+pub async fn store_vectors(pool: &PgPool, model_id: i32, vectors: Vec<(String, pgvector::Vector)>) {
+    let (ids, vecs): (Vec<String>, Vec<pgvector::Vector>) = vectors.into_iter().unzip();
+    sqlx::query(
+        "INSERT INTO chunk_embedding (model_id, chunk_id, embedding)
+         SELECT $1, c.id, x.v FROM unnest($2::text[], $3::vector[]) AS x(s, v)
+         JOIN document d ON d.source_id = x.s JOIN chunk c ON c.document_id = d.id",
+    )
+    .bind(model_id)
+    .bind(&ids)
+    .bind(&vecs)
+    .execute(pool)
+    .await
+    .expect("document vectors");
+}

@@ -133,18 +133,7 @@ pub async fn build(db: &TestDb, handle: Handle, spec: &Spec) -> Corpus {
     let model = models::add_local(&handle, Some("synthetic".into()), HnswSettings::default())
         .await
         .expect("register the model");
-    let (ids, vecs): (Vec<String>, Vec<Vector>) = vectors.into_iter().unzip();
-    sqlx::query(
-        "INSERT INTO chunk_embedding (model_id, chunk_id, embedding)
-         SELECT $1, c.id, x.v FROM unnest($2::text[], $3::vector[]) AS x(s, v)
-         JOIN document d ON d.source_id = x.s JOIN chunk c ON c.document_id = d.id",
-    )
-    .bind(model.id)
-    .bind(&ids)
-    .bind(&vecs)
-    .execute(&db.pool)
-    .await
-    .expect("document vectors");
+    crate::common::store_vectors(&db.pool, model.id, vectors).await;
 
     // The category texts' vectors, under the hash of the text the classifier will make.
     let mut conn = db.pool.acquire().await.expect("connection");

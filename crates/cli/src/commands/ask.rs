@@ -1,8 +1,5 @@
 //! `dtrag llm …` (chat endpoints) and `dtrag ask --agent NAME QUESTION`.
 
-use std::io::{IsTerminal, Read, Write};
-
-use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 
 use dtrag_api::types::{AskAnswer, AskRequest, LlmEndpoint, NewLlm};
@@ -104,18 +101,8 @@ pub async fn llm(cmd: LlmCommand, ctx: &Ctx) -> anyhow::Result<()> {
             out.value(&e, || format!("removed {} and its stored key", e.name));
         }
         LlmCommand::Key { name } => {
-            if std::io::stdin().is_terminal() {
-                eprint!("API key for {name} (input is read until end of line): ");
-                let _ = std::io::stderr().flush();
-            }
-            let mut key = String::new();
-            std::io::stdin()
-                .read_to_string(&mut key)
-                .context("reading the key from standard input")?;
-            if key.trim().is_empty() {
-                bail!("no key given on standard input");
-            }
-            llm::store_key(&h, &name, key.trim()).await?;
+            let key = super::read_key(&name)?;
+            llm::store_key(&h, &name, &key).await?;
             out.value(&serde_json::json!({"stored": name}), || {
                 format!("stored the API key of {name} in the OS keyring")
             });

@@ -10,3 +10,22 @@ pub mod models;
 pub mod review;
 pub mod search;
 pub mod taxonomy;
+
+/// An API key read from standard input (prompted for on a terminal), trimmed; empty is refused.
+pub fn read_key(name: &str) -> anyhow::Result<String> {
+    use std::io::{IsTerminal, Read, Write};
+    if std::io::stdin().is_terminal() {
+        eprint!("API key for {name} (input is read until end of line): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut key = String::new();
+    anyhow::Context::context(
+        std::io::stdin().read_to_string(&mut key),
+        "reading the key from standard input",
+    )?;
+    let key = key.trim();
+    if key.is_empty() {
+        anyhow::bail!("no key given on standard input");
+    }
+    Ok(key.to_string())
+}

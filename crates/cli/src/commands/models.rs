@@ -1,8 +1,5 @@
 //! `dtrag models …` and `dtrag embed`.
 
-use std::io::{IsTerminal, Read, Write};
-
-use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 
 use dtrag_api::models::{self, AddOpenAi, EmbedRequest};
@@ -197,19 +194,8 @@ pub async fn run(cmd: ModelsCommand, ctx: &Ctx) -> anyhow::Result<()> {
             });
         }
         ModelsCommand::Key { name } => {
-            if std::io::stdin().is_terminal() {
-                eprint!("API key for {name} (input is read until end of line): ");
-                let _ = std::io::stderr().flush();
-            }
-            let mut key = String::new();
-            std::io::stdin()
-                .read_to_string(&mut key)
-                .context("reading the key from standard input")?;
-            let key = key.trim();
-            if key.is_empty() {
-                bail!("no key given on standard input");
-            }
-            models::store_key(&h, &name, key).await?;
+            let key = super::read_key(&name)?;
+            models::store_key(&h, &name, &key).await?;
             out.value(&serde_json::json!({"stored": name}), || {
                 format!("stored the API key of {name} in the OS keyring")
             });
