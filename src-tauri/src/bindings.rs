@@ -35,6 +35,8 @@ pub fn typescript() -> String {
         t::Diff,
         t::PublishStats,
         t::ScopeChange,
+        t::Probe,
+        t::SelfCheck,
         t::Published,
         t::RollbackOutcome,
         t::AuditEntry,

@@ -40,4 +40,5 @@ pub const COMMANDS: &[&str] = &[
     "agents_remove",
     "agents_search",
     "agents_credentials",
+    "agents_check",
 ];

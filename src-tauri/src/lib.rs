@@ -71,6 +71,7 @@ pub fn run() {
             commands::agents::agents_remove,
             commands::agents::agents_search,
             commands::agents::agents_credentials,
+            commands::agents::agents_check,
         ])
         .build(tauri::generate_context!());
     let app = match app {

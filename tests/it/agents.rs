@@ -589,3 +589,39 @@ async fn every_review_decision_a_classify_run_and_a_merge_keep_the_scope_exact()
     assert_eq!(preview.agent_scopes, merged.agent_scopes);
     assert!(scope_of(&db, "pair").await.contains(reassigned));
 }
+
+#[tokio::test]
+async fn the_self_check_passes_and_catches_a_grant_too_many() {
+    let (db, h) = world().await;
+    agents::create(&h, &new_agent("zoo", &["animals"]))
+        .await
+        .unwrap();
+    let before = fingerprint(&db.pool).await;
+    let c = agents::self_check(&h, "zoo").await.unwrap();
+    assert!(c.passed, "{:?}", c.probes);
+    assert!(c.probes.len() >= 10);
+    assert_eq!(
+        fingerprint(&db.pool).await,
+        before,
+        "the self-check wrote something"
+    );
+
+    // Someone grants the agents' group the audit log: the check names it.
+    let group: String = sqlx::query_scalar("SELECT role_name FROM agent_group")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query(&format!("GRANT SELECT ON audit_log TO \"{group}\""))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let c = agents::self_check(&h, "zoo").await.unwrap();
+    assert!(!c.passed);
+    let failed: Vec<&str> = c
+        .probes
+        .iter()
+        .filter(|p| !p.passed)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(failed, ["refuses the audit log"]);
+}

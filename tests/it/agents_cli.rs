@@ -123,6 +123,8 @@ async fn the_agent_commands_speak_json_and_the_url_logs_in() {
     assert_eq!(u["settings"]["k"], 5);
     assert_eq!(u["settings"]["mode"], "bm25", "settings not given stay");
 
+    let check = json(url, &["agents", "check", "zoo", "--json"]);
+    assert_eq!(check["passed"], true, "{check}");
     let c = json(url, &["agents", "credentials", "zoo", "--json"]);
     let login = c["url"].as_str().expect("a URL");
     let mut conn = PgConnection::connect(login).await.expect("the URL logs in");

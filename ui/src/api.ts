@@ -17,6 +17,7 @@ import type {
   ConnectRequest,
   ConnectionStatus,
   Credentials,
+  SelfCheck,
   Decision,
   DecisionOutcome,
   Diff,
@@ -305,6 +306,11 @@ export function agentsSearch(request: AgentSearch): Promise<SearchResult> {
 }
 
 /** A new login for the agent's role (its URL carries the password), or, with `revoke`, none. */
+/** The leak self-check: probes run as the agent's role; nothing is written. */
+export function agentsCheck(name: string): Promise<SelfCheck> {
+  return call("agents_check", { request: { name } });
+}
+
 export function agentsCredentials(name: string, revoke: boolean): Promise<Credentials> {
   return call("agents_credentials", { request: { name, revoke } });
 }

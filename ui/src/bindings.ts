@@ -63,6 +63,10 @@ added: number,
  */
 removed: number, };
 
+export type Probe = { name: string, passed: boolean, detail: string, };
+
+export type SelfCheck = { agent: string, passed: boolean, probes: Array<Probe>, };
+
 export type Published = { version: number | null, base_head: number, stats: PublishStats, 
 /**
  * What the publish did to classifications and the review queue.
@@ -567,7 +571,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check";
 
 /** The library's limits (dtrag_core::limits). */
 export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

@@ -8,7 +8,7 @@ use dtrag_core::agents;
 use dtrag_core::Result;
 
 use crate::types::{
-    Agent, AgentChange, AgentSearch, AskAnswer, AskRequest, NewAgent, SearchResult,
+    Agent, AgentChange, AgentSearch, AskAnswer, AskRequest, NewAgent, SearchResult, SelfCheck,
 };
 use crate::Handle;
 
@@ -70,6 +70,12 @@ pub async fn ask(h: &Handle, req: &AskRequest) -> Result<AskAnswer> {
         h.config().llm_api_key.as_deref(),
     )
     .await
+}
+
+/// The leak self-check: probes run as the agent's role (rolled back) that it reads exactly its
+/// scope and is refused everything else.
+pub async fn self_check(h: &Handle, name: &str) -> Result<SelfCheck> {
+    agents::check::run(h.pool(), name).await
 }
 
 /// Keyring service under which agents' passwords are kept (the user is `database/agent`).

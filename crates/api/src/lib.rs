@@ -33,6 +33,7 @@ pub use dtrag_core::{Error, ErrorKind, Result};
 /// The types that cross the API, re-exported so the faces need no other crate.
 pub mod types {
     pub use dtrag_core::agents::ask::{AskAnswer, AskRequest, AskTimings, Passage};
+    pub use dtrag_core::agents::check::{Probe, SelfCheck};
     pub use dtrag_core::agents::scope::ScopeChange;
     pub use dtrag_core::agents::search::AgentSearch;
     pub use dtrag_core::agents::{Agent, AgentChange, AgentSettings, NewAgent, ScopeSize};

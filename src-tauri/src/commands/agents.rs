@@ -4,7 +4,7 @@
 use dtrag_api::agents::{
     self, AgentNameRequest, Credentials, CredentialsRequest, UpdateAgentRequest,
 };
-use dtrag_api::types::{Agent, AgentSearch, NewAgent, SearchResult};
+use dtrag_api::types::{Agent, AgentSearch, NewAgent, SearchResult, SelfCheck};
 use tauri::State;
 
 use super::Res;
@@ -53,6 +53,13 @@ pub async fn agents_remove(state: State<'_, AppState>, request: AgentNameRequest
 )]
 pub async fn agents_search(state: State<'_, AppState>, request: AgentSearch) -> Res<SearchResult> {
     Ok(agents::search(&state.handle().await?, &request).await?)
+}
+
+/// The leak self-check: probes run as the agent's role (rolled back).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn agents_check(state: State<'_, AppState>, request: AgentNameRequest) -> Res<SelfCheck> {
+    Ok(agents::self_check(&state.handle().await?, &request.name).await?)
 }
 
 /// Issues (or with `revoke` takes away) the agent's login. The returned URL carries the password:

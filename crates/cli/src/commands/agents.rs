@@ -47,6 +47,8 @@ pub enum AgentsCommand {
     },
     /// Removes an agent, its scope and its role.
     Remove { name: String },
+    /// Checks, as the agent's role, that it reads exactly its scope and is refused the rest.
+    Check { name: String },
     /// Gives the agent's role a login with a new password and prints the URL to connect with
     /// (the password is kept in the OS keyring); --revoke takes it away.
     Credentials {
@@ -184,6 +186,28 @@ pub async fn run(cmd: AgentsCommand, ctx: &Ctx) -> anyhow::Result<()> {
             out.value(&a, || {
                 format!("removed agent {} and its role {}", a.name, a.role)
             });
+        }
+        AgentsCommand::Check { name } => {
+            let c = agents::self_check(&h, &name).await?;
+            out.value(&c, || {
+                let mut s = String::new();
+                for p in &c.probes {
+                    s += &format!(
+                        "{} {}: {}\n",
+                        if p.passed { "ok  " } else { "FAIL" },
+                        p.name,
+                        p.detail
+                    );
+                }
+                s + if c.passed {
+                    "the agent reads only its scope"
+                } else {
+                    "the agent is NOT isolated: see the failed probes"
+                }
+            });
+            if !c.passed {
+                anyhow::bail!("the self-check of agent {name} failed");
+            }
         }
         AgentsCommand::Credentials { name, revoke } => {
             let c = agents::credentials(&h, &name, revoke).await?;

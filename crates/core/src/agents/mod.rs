@@ -9,6 +9,7 @@
 //! - [`search`]: a search run as the agent's role.
 
 pub mod ask;
+pub mod check;
 pub mod roles;
 pub mod scope;
 pub mod search;

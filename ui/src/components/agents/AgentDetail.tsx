@@ -6,14 +6,17 @@ import { describePin, describeSettings } from "../../agents/text";
 import { formatDateTime } from "../../format";
 import type { AgentCredentials as Creds } from "../../hooks/useAgentCredentials";
 import type { AgentEdit } from "../../hooks/useAgentEdit";
+import type { AgentSelfCheck } from "../../hooks/useAgentSelfCheck";
 import { ConfirmDialog } from "../Modal";
 import { AgentCredentials } from "./AgentCredentials";
 import { AgentEditForm } from "./AgentEditForm";
+import { AgentSelfCheckPanel } from "./AgentSelfCheckPanel";
 
 export function AgentDetail({
   agent: a,
   edit,
   credentials,
+  selfCheck,
   versions,
   head,
   selectedKey,
@@ -23,6 +26,7 @@ export function AgentDetail({
   agent: Agent;
   edit: AgentEdit;
   credentials: Creds;
+  selfCheck: AgentSelfCheck;
   versions: readonly Version[];
   head: number | null;
   selectedKey: string | null;
@@ -68,6 +72,7 @@ export function AgentDetail({
       </dl>
       <AgentEditForm edit={edit} versions={versions} head={head} selectedKey={selectedKey} labelOf={labelOf} />
       <AgentCredentials agent={a} c={credentials} />
+      <AgentSelfCheckPanel c={selfCheck} />
       <div className="buttons">
         <button type="button" className="danger" data-testid="agent-remove" onClick={() => setConfirming(true)}>
           Remove agent…

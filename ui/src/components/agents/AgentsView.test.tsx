@@ -8,7 +8,7 @@ import { AgentsView } from "./AgentsView";
 
 vi.mock("../../api", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../api")>();
-  const fns = ["agentsList", "agentsShow", "agentsCreate", "agentsUpdate", "agentsRemove", "agentsSearch", "agentsCredentials", "findNodes"];
+  const fns = ["agentsList", "agentsShow", "agentsCreate", "agentsUpdate", "agentsRemove", "agentsSearch", "agentsCredentials", "agentsCheck", "findNodes"];
   return { ...actual, ...Object.fromEntries(fns.map((f) => [f, vi.fn()])) };
 });
 
@@ -283,5 +283,26 @@ describe("editing and removing", () => {
     await waitFor(() => expect(screen.getAllByTestId("agent-row").map((r) => r.getAttribute("data-name"))).toEqual(["pets"]));
     expect(screen.queryByTestId("agent-detail")).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId("agents-new"));
+  });
+});
+
+describe("the leak self-check", () => {
+  it("runs as the selected agent and lists each probe, failures marked", async () => {
+    m.agentsCheck.mockResolvedValue({
+      agent: "pets",
+      passed: false,
+      probes: [
+        { name: "documents", passed: true, detail: "3 visible, 3 in scope" },
+        { name: "refuses the audit log", passed: false, detail: "allowed" },
+      ],
+    });
+    renderView();
+    await openAgent("pets");
+    fireEvent.click(screen.getByTestId("agent-check"));
+    await waitFor(() => expect(screen.getAllByTestId("agent-check-probe")).toHaveLength(2));
+    expect(m.agentsCheck).toHaveBeenCalledWith("pets");
+    expect(screen.getByTestId("agent-check-verdict").dataset.passed).toBe("false");
+    const failed = screen.getAllByTestId("agent-check-probe").filter((e) => e.dataset.passed === "false");
+    expect(failed.map((e) => e.textContent)).toEqual(["✗ refuses the audit log: allowed"]);
   });
 });

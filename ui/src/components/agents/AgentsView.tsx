@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef } from "react";
 import type { NewAgent, Version } from "../../bindings";
 import { useAgentCredentials } from "../../hooks/useAgentCredentials";
+import { useAgentSelfCheck } from "../../hooks/useAgentSelfCheck";
 import { useAgentEdit } from "../../hooks/useAgentEdit";
 import { useAgentPlayground } from "../../hooks/useAgentPlayground";
 import { useAgents } from "../../hooks/useAgents";
@@ -55,6 +56,7 @@ export function AgentsView({
   const form = useNewAgent({ onCreate });
   const edit = useAgentEdit({ agent: current, labelOf, onSave: agents.update });
   const credentials = useAgentCredentials({ agent: current?.name ?? null, onChanged: refresh });
+  const selfCheck = useAgentSelfCheck(current?.name ?? null);
   const playground = useAgentPlayground({ agent: current?.name ?? null });
   const panel = useRef<HTMLDivElement>(null);
   const newButton = useRef<HTMLButtonElement>(null);
@@ -149,6 +151,7 @@ export function AgentsView({
             agent={current}
             edit={edit}
             credentials={credentials}
+            selfCheck={selfCheck}
             versions={versions}
             head={head}
             selectedKey={selectedKey}
