@@ -5,6 +5,8 @@ mod agents;
 mod agents_cli;
 mod agents_leak;
 mod agents_owner;
+mod agents_scope;
+mod agents_search;
 mod api;
 mod ask;
 mod classify;
