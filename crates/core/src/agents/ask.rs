@@ -124,7 +124,7 @@ pub async fn ask(
     }
     let mut conn = pool.acquire().await?;
     let endpoint = llm::get(&mut conn, req.llm.as_deref()).await?;
-    let agent = super::get(pool, &req.agent).await?;
+    let agent = super::store::definition(pool, &req.agent).await?;
     let taxonomy_version = match agent.pinned_version {
         Some(v) => v,
         None => read::head_version(&mut conn).await?,

@@ -72,7 +72,7 @@ pub async fn run(
     embedders: Arc<dyn EmbedderSource>,
 ) -> Result<SearchResult> {
     let started = Instant::now();
-    let agent = store::get(pool, &search.agent).await?;
+    let agent = store::definition(pool, &search.agent).await?;
     let req = SearchRequest {
         mode: search.mode.unwrap_or(agent.settings.mode),
         k: search.k.unwrap_or(agent.settings.k),

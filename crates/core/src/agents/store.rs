@@ -33,9 +33,13 @@ const SELECT: &str = "SELECT a.id, a.name, a.description, a.role_name, a.pinned_
               WHERE ac.agent_id = a.id ORDER BY n.key) AS categories
     FROM agent a";
 
+fn settings_of(name: &str, value: serde_json::Value) -> Result<AgentSettings> {
+    serde_json::from_value(value)
+        .map_err(|e| Error::Internal(format!("agent {name:?} has unreadable settings: {e}")))
+}
+
 async fn agent_of(conn: &mut PgConnection, r: AgentRow) -> Result<Agent> {
-    let settings: AgentSettings = serde_json::from_value(r.settings)
-        .map_err(|e| Error::Internal(format!("agent {:?} has unreadable settings: {e}", r.name)))?;
+    let settings = settings_of(&r.name, r.settings)?;
     let scope = scope::size(&mut *conn, r.id).await?;
     Ok(Agent {
         name: r.name,
@@ -62,6 +66,27 @@ async fn row(conn: &mut PgConnection, name: &str, lock: bool) -> Result<AgentRow
         .fetch_optional(conn)
         .await?
         .ok_or_else(|| Error::not_found("agent", name))
+}
+
+/// What a search as the agent needs: its role, settings and pin — without the scope's sizes,
+/// which cost a count over its documents and chunks.
+pub(crate) struct Definition {
+    pub name: String,
+    pub role: String,
+    pub pinned_version: Option<i64>,
+    pub settings: AgentSettings,
+}
+
+pub(crate) async fn definition(pool: &PgPool, name: &str) -> Result<Definition> {
+    let mut conn = pool.acquire().await?;
+    let r = row(&mut conn, name, false).await?;
+    let settings = settings_of(&r.name, r.settings)?;
+    Ok(Definition {
+        name: r.name,
+        role: r.role_name,
+        pinned_version: r.pinned_version,
+        settings,
+    })
 }
 
 /// One agent by name.
