@@ -1,36 +1,20 @@
 //! `dtrag agents …` and `dtrag search --agent` as scripts use them: JSON out, refusals with their
 //! kind, and a credentials URL an outside client can connect with.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 
 use crate::agents::{world, ANIMALS};
+use crate::common::{dtrag_as, json_as};
 
 fn dtrag(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dtrag"))
-        .arg("--database-url")
-        .arg(url)
-        .args(args)
-        .env("DTRAG_AUTHOR", "ops")
-        .env("DTRAG_MODELS_DIR", crate::common::models_dir())
-        .env_remove("DATABASE_URL")
-        .env_remove("DTRAG_DATA_DIR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the dtrag binary")
+    dtrag_as(url, "ops", args)
 }
 
 fn json(url: &str, args: &[&str]) -> Value {
-    let o = dtrag(url, args);
-    assert!(
-        o.status.success(),
-        "dtrag {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+    json_as(url, "ops", args)
 }
 
 fn refusal(url: &str, args: &[&str]) -> String {

@@ -220,3 +220,31 @@ pub async fn store_vectors(pool: &PgPool, model_id: i32, vectors: Vec<(String, p
     .await
     .expect("document vectors");
 }
+
+/// Runs `dtrag --database-url URL ARGS…` as `author` with the project's models, stdin not a
+/// terminal, no other database or data directory from the environment.
+pub fn dtrag_as(url: &str, author: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dtrag"))
+        .arg("--database-url")
+        .arg(url)
+        .args(args)
+        .env("DTRAG_AUTHOR", author)
+        .env("DTRAG_MODELS_DIR", models_dir())
+        .env_remove("DATABASE_URL")
+        .env_remove("DTRAG_DATA_DIR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run the dtrag binary")
+}
+
+/// [`dtrag_as`], which must succeed; its stdout as JSON.
+pub fn json_as(url: &str, author: &str, args: &[&str]) -> serde_json::Value {
+    let o = dtrag_as(url, author, args);
+    assert!(
+        o.status.success(),
+        "dtrag {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}

@@ -2,38 +2,12 @@
 //! decisions and their refusals (with the error kind), `classifications export` as JSON Lines.
 
 use std::collections::BTreeSet;
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
 use crate::classify::handle;
-use crate::common::{fingerprint, fresh_db};
+use crate::common::{dtrag_as as dtrag, fingerprint, fresh_db, json_as as json};
 use crate::review_corpus::{build, Spec};
-
-fn dtrag(url: &str, author: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dtrag"))
-        .arg("--database-url")
-        .arg(url)
-        .args(args)
-        .env("DTRAG_AUTHOR", author)
-        .env("DTRAG_MODELS_DIR", crate::common::models_dir())
-        .env_remove("DATABASE_URL")
-        .env_remove("DTRAG_DATA_DIR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the dtrag binary")
-}
-
-fn json(url: &str, author: &str, args: &[&str]) -> Value {
-    let o = dtrag(url, author, args);
-    assert!(
-        o.status.success(),
-        "dtrag {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
-}
 
 fn keys(v: &Value) -> BTreeSet<&str> {
     v.as_object()

@@ -103,9 +103,7 @@ pub async fn llm(cmd: LlmCommand, ctx: &Ctx) -> anyhow::Result<()> {
         LlmCommand::Key { name } => {
             let key = super::read_key(&name)?;
             llm::store_key(&h, &name, &key).await?;
-            out.value(&serde_json::json!({"stored": name}), || {
-                format!("stored the API key of {name} in the OS keyring")
-            });
+            super::key_stored(out, &name);
         }
     }
     Ok(())

@@ -29,3 +29,10 @@ pub fn read_key(name: &str) -> anyhow::Result<String> {
     }
     Ok(key.to_string())
 }
+
+/// The report of a key stored by `models key` or `llm key`.
+pub fn key_stored(out: &crate::output::Out, name: &str) {
+    out.value(&serde_json::json!({ "stored": name }), || {
+        format!("stored the API key of {name} in the OS keyring")
+    });
+}

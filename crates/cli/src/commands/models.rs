@@ -196,9 +196,7 @@ pub async fn run(cmd: ModelsCommand, ctx: &Ctx) -> anyhow::Result<()> {
         ModelsCommand::Key { name } => {
             let key = super::read_key(&name)?;
             models::store_key(&h, &name, &key).await?;
-            out.value(&serde_json::json!({"stored": name}), || {
-                format!("stored the API key of {name} in the OS keyring")
-            });
+            super::key_stored(out, &name);
         }
     }
     Ok(())

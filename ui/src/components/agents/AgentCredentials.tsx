@@ -4,6 +4,7 @@
 import { useEffect, useRef } from "react";
 import type { Agent } from "../../bindings";
 import type { AgentCredentials as Creds } from "../../hooks/useAgentCredentials";
+import { InlineError } from "../InlineError";
 
 export function AgentCredentials({ agent, c }: { agent: Agent; c: Creds }) {
   const urlInput = useRef<HTMLInputElement>(null);
@@ -66,11 +67,7 @@ export function AgentCredentials({ agent, c }: { agent: Agent; c: Creds }) {
           The role {c.credentials.role} can no longer log in; its sessions were ended.
         </p>
       )}
-      {c.error && (
-        <p className="error-inline" role="alert" data-testid="agent-credentials-error" data-kind={c.error.kind}>
-          {c.error.message}
-        </p>
-      )}
+      <InlineError error={c.error} testId="agent-credentials-error" />
     </fieldset>
   );
 }

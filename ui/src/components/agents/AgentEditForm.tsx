@@ -3,6 +3,7 @@
 import type { Version } from "../../bindings";
 import type { AgentEdit } from "../../hooks/useAgentEdit";
 import { CategoryEditor } from "./CategoryEditor";
+import { InlineError } from "../InlineError";
 
 export function AgentEditForm({
   edit,
@@ -57,11 +58,7 @@ export function AgentEditForm({
             ))}
           </select>
         </label>
-        {edit.error && (
-          <p className="error-inline" role="alert" data-testid="agent-edit-error" data-kind={edit.error.kind}>
-            {edit.error.message}
-          </p>
-        )}
+        <InlineError error={edit.error} testId="agent-edit-error" />
         <div className="buttons">
           <button type="submit" className="primary" data-testid="agent-save" disabled={!edit.canSave}>
             {edit.busy ? "Saving…" : "Save changes"}

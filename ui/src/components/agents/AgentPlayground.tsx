@@ -6,6 +6,7 @@ import type { Agent } from "../../bindings";
 import { describeSettings } from "../../agents/text";
 import type { AgentPlayground as Playground } from "../../hooks/useAgentPlayground";
 import { SearchMeta, SearchResults } from "../SearchResults";
+import { InlineError } from "../InlineError";
 
 export function AgentPlayground({
   agent,
@@ -62,11 +63,7 @@ export function AgentPlayground({
           </span>
         )}
       </form>
-      {p.error && (
-        <p className="error-inline" role="alert" data-testid="agent-search-error" data-kind={p.error.kind}>
-          {p.error.message}
-        </p>
-      )}
+      <InlineError error={p.error} testId="agent-search-error" />
       {p.result && (
         <>
           <SearchMeta result={p.result} />

@@ -1,5 +1,6 @@
 // The leak self-check: one button, then each probe with its outcome.
 import type { AgentSelfCheck } from "../../hooks/useAgentSelfCheck";
+import { InlineError } from "../InlineError";
 
 export function AgentSelfCheckPanel({ c }: { c: AgentSelfCheck }) {
   return (
@@ -24,11 +25,7 @@ export function AgentSelfCheckPanel({ c }: { c: AgentSelfCheck }) {
           ))}
         </ul>
       )}
-      {c.error && (
-        <p className="error-inline" role="alert" data-testid="agent-check-error" data-kind={c.error.kind}>
-          {c.error.message}
-        </p>
-      )}
+      <InlineError error={c.error} testId="agent-check-error" />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import type { NewAgentForm } from "../../hooks/useNewAgent";
 import { MODES } from "../../searchText";
 import { Modal } from "../Modal";
 import { CategoryEditor } from "./CategoryEditor";
+import { InlineError } from "../InlineError";
 
 export function NewAgentDialog({
   form,
@@ -75,11 +76,7 @@ export function NewAgentDialog({
             />
           </label>
         </div>
-        {form.error && (
-          <p className="error-inline" role="alert" data-testid="agent-new-error" data-kind={form.error.kind}>
-            {form.error.message}
-          </p>
-        )}
+        <InlineError error={form.error} testId="agent-new-error" />
         <div className="modal-buttons">
           <button type="submit" className="primary" data-testid="agent-new-create" disabled={!form.canSubmit}>
             {form.busy ? "Creating…" : "Create agent"}
