@@ -289,11 +289,12 @@ async fn refusals_carry_the_kind_a_face_branches_on_and_write_nothing() {
         taxonomy::ImportRequest {
             path: sample.display().to_string(),
             message: None,
+            ..Default::default()
         },
     )
     .await
     .unwrap();
-    let head = imported.version.expect("a version");
+    let head = imported.published.version.expect("a version");
     let (root, child) = ("knowledge".to_string(), "tech".to_string());
     let before = fingerprint(&db.pool).await;
     let e = taxonomy::publish_edits(

@@ -28,4 +28,7 @@ mod review_impact;
 mod review_property;
 mod search;
 mod search_hybrid;
+mod skos;
+mod skos_errors;
+mod skos_roundtrip;
 mod wordnet;

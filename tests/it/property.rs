@@ -220,6 +220,7 @@ fn resolve(a: &Action, s: &State) -> Resolved {
                         .filter(|p| !*acyclic || (nodes.contains_key(p) && rank[**p] < rank[*k]))
                         .map(|p| key(*p))
                         .collect(),
+                    extras: Vec::new(),
                 })
                 .collect(),
         ),
@@ -488,6 +489,7 @@ fn model_apply(state: &State, op: &EditOp) -> Result<State, String> {
                         label: label.clone(),
                         alt_labels: alt_labels.clone(),
                         description: description.clone(),
+                        extras: Vec::new(),
                     },
                     parents: parents.iter().cloned().collect(),
                 },
@@ -589,6 +591,7 @@ fn model_import(records: &[NodeRecord]) -> Result<State, String> {
                     label: r.label.clone(),
                     alt_labels: r.alt_labels.clone(),
                     description: r.description.clone(),
+                    extras: r.extras.clone(),
                 },
                 parents: r.parents.iter().cloned().collect(),
             },

@@ -13,6 +13,7 @@ pub mod database;
 pub mod documents;
 mod error;
 mod handle;
+mod interchange;
 pub mod limits;
 pub mod llm;
 pub mod models;
@@ -65,7 +66,9 @@ pub mod types {
     pub use dtrag_core::taxonomy::publish::{PublishStats, Published};
     pub use dtrag_core::taxonomy::read::{FindHit, NodeDetails, NodeSummary, TreeLine};
     pub use dtrag_core::taxonomy::rollback::RollbackOutcome;
-    pub use dtrag_core::taxonomy::{NodeRecord, Version, VersionKind};
+    pub use dtrag_core::taxonomy::{Extra, ExtraObject, NodeRecord, Version, VersionKind};
     pub use dtrag_embed::local::MINILM;
     pub use dtrag_embed::openai::OpenAiConfig;
+    pub use dtrag_skos::quality::{Check, Finding, QualityReport};
+    pub use dtrag_skos::{Deprecated, ImportReport, Unplaced};
 }

@@ -1,5 +1,5 @@
 //! The taxonomy's use cases: browse any version, find, diff, edit (preview and publish), import,
-//! export, roll back. A version in a request is optional — `None` is the head — and is resolved
+//! export, roll back (files in and out, and the quality checks: `interchange`). A version in a request is optional — `None` is the head — and is resolved
 //! here, once per call, on the call's one connection.
 
 use std::path::PathBuf;
@@ -8,10 +8,14 @@ use serde::Deserialize;
 
 use dtrag_core::taxonomy::edit::{self, EditOp};
 use dtrag_core::taxonomy::read::{self, At};
-use dtrag_core::taxonomy::{diff, import, rollback};
+use dtrag_core::taxonomy::{diff, rollback};
 use dtrag_core::{limits, Error, Result};
 
-use crate::limits::check;
+pub use crate::interchange::{
+    check, export_file, import, preview_import, CheckRequest, ExportRequest, FileFormat,
+    ImportPreview, Imported,
+};
+use crate::limits::check as check_limit;
 use crate::types::{
     Diff, FindHit, NodeDetails, NodeRecord, NodeSummary, Published, RollbackOutcome, TreeLine,
     Version,
@@ -76,11 +80,23 @@ pub struct RollbackRequest {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRequest {
     pub path: String,
     pub message: Option<String>,
+    /// Default: by the file's extension (JSON Lines unless `.ttl`, `.nt`, `.rdf`, `.xml`, `.owl`, `.jsonld`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub format: Option<FileFormat>,
+    /// SKOS: the namespace stripped from concept IRIs to make keys.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub base: Option<String>,
+    /// SKOS: the language of labels (default: the file's most common).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub lang: Option<String>,
 }
 
 pub async fn versions(h: &Handle) -> Result<Vec<Version>> {
@@ -112,7 +128,7 @@ pub async fn node_details(h: &Handle, req: NodeRequest) -> Result<NodeDetails> {
 }
 
 pub async fn find(h: &Handle, req: FindRequest) -> Result<Vec<FindHit>> {
-    let limit = check(
+    let limit = check_limit(
         "the number of hits",
         req.limit.unwrap_or(FIND_LIMIT_DEFAULT),
         limits::FIND_LIMIT,
@@ -179,16 +195,6 @@ pub async fn publish_edits(h: &Handle, req: EditRequest) -> Result<Published> {
     let base = base_of(h, req.base).await?;
     let meta = h.meta(req.message, || edit_message(&req.ops));
     edit::apply(h.pool(), base, &req.ops, &meta).await
-}
-
-/// Publishes a version equal to the file (parsed off the async workers: 80k lines take a second).
-pub async fn import(h: &Handle, req: ImportRequest) -> Result<Published> {
-    let path = PathBuf::from(&req.path);
-    let parsed = tokio::task::spawn_blocking(move || import::read_file(&path))
-        .await
-        .map_err(|e| Error::Internal(format!("reading the file failed: {e}")))??;
-    let meta = h.meta(req.message, || format!("import {}", req.path));
-    import::import(h.pool(), parsed, &meta, &req.path).await
 }
 
 /// What rolling back to `to` would change; nothing is written.

@@ -3,6 +3,7 @@
 
 pub mod classify;
 pub mod search;
+pub mod skos;
 pub mod taxonomy;
 
 use std::path::Path;

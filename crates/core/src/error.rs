@@ -104,6 +104,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A file that does not parse, at a line and column (both from 1): RDF syntax, XML, JSON.
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        file: String,
+        line: u64,
+        column: u64,
+        message: String,
+    },
+
     /// A request the rules refuse (the message says which rule).
     #[error("{0}")]
     Invalid(String),
@@ -220,9 +229,10 @@ impl Error {
             Error::Migrate(_) | Error::Internal(_) => ErrorKind::Internal,
             Error::Io { .. } => ErrorKind::Io,
             Error::Embedded(_) | Error::PendingMigrations(_) => ErrorKind::Unavailable,
-            Error::BadInput { .. } | Error::Invalid(_) | Error::BadEdit { .. } => {
-                ErrorKind::InvalidInput
-            }
+            Error::BadInput { .. }
+            | Error::Syntax { .. }
+            | Error::Invalid(_)
+            | Error::BadEdit { .. } => ErrorKind::InvalidInput,
             Error::NotFound { .. } | Error::NoSuchVersion(_) | Error::NoSuchNode { .. } => {
                 ErrorKind::NotFound
             }

@@ -7,8 +7,8 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 
 use dtrag_api::taxonomy::{
-    self as api, DiffRequest, EditRequest, ImportRequest, NodeRequest, RollbackRequest,
-    TreeRequest, VersionRequest, FIND_LIMIT_DEFAULT,
+    self as api, CheckRequest, DiffRequest, EditRequest, ExportRequest, FileFormat, ImportRequest,
+    NodeRequest, RollbackRequest, TreeRequest, FIND_LIMIT_DEFAULT,
 };
 use dtrag_api::types::EditOp;
 
@@ -27,19 +27,51 @@ pub struct Message {
 
 #[derive(Subcommand)]
 pub enum TaxonomyCommand {
-    /// Publishes a version equal to a JSON Lines file (nodes missing from the file are removed).
+    /// Publishes a version equal to a file (nodes missing from the file are removed): JSON Lines,
+    /// or SKOS in Turtle, N-Triples, RDF/XML or JSON-LD.
     Import {
         file: PathBuf,
         #[arg(short, long)]
         message: Option<String>,
+        /// jsonl, turtle, ntriples, rdfxml, jsonld (default: by extension; .jsonl and others: jsonl).
+        #[arg(long)]
+        format: Option<String>,
+        /// SKOS: the namespace stripped from concept IRIs to make keys.
+        #[arg(long = "base")]
+        namespace: Option<String>,
+        /// SKOS: the language of labels (default: the file's most common; en-GB stands in for en).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Shows what the import would change, writes nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
-    /// Writes a version as JSON Lines, sorted by key.
+    /// Writes a version as JSON Lines sorted by key, or as SKOS sorted by subject.
     Export {
         #[arg(long)]
         version: Option<i64>,
         /// Output file (default: standard output).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// jsonl (default), turtle, ntriples, rdfxml, jsonld.
+        #[arg(long)]
+        format: Option<String>,
+        /// SKOS: the namespace put before keys.
+        #[arg(long = "base")]
+        namespace: Option<String>,
+        /// SKOS: the language tag of labels (default: the version's, else en).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Quality checks after qSKOS: orphans, missing, empty and duplicate labels, two prefLabels
+    /// in one language, redundant parents, top concepts with a parent, disconnected clusters,
+    /// undocumented nodes.
+    Check {
+        #[arg(long)]
+        version: Option<i64>,
+        /// The language the labels are in (default: the version's, else en).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Lists the versions.
     Versions,
@@ -169,15 +201,46 @@ pub async fn run(cmd: TaxonomyCommand, ctx: &Ctx) -> anyhow::Result<()> {
         message: msg.message,
     };
     let edit = match cmd {
-        TaxonomyCommand::Import { file, message } => {
-            let path = file.display().to_string();
-            let p = api::import(&h, ImportRequest { path, message }).await?;
-            out.published("import", &p);
+        TaxonomyCommand::Import {
+            file,
+            message,
+            format,
+            namespace,
+            lang,
+            dry_run,
+        } => {
+            let req = ImportRequest {
+                path: file.display().to_string(),
+                message,
+                format: format.as_deref().map(FileFormat::parse).transpose()?,
+                base: namespace,
+                lang,
+            };
+            if dry_run {
+                out.import_preview(&api::preview_import(&h, req).await?);
+            } else {
+                out.imported(&api::import(&h, req).await?);
+            }
             return Ok(());
         }
-        TaxonomyCommand::Export { version, output } => {
-            let records = api::export(&h, VersionRequest { version }).await?;
-            output::write_jsonl(&records, output.as_deref())?;
+        TaxonomyCommand::Export {
+            version,
+            output,
+            format,
+            namespace,
+            lang,
+        } => {
+            let req = ExportRequest {
+                version,
+                format: format.as_deref().map(FileFormat::parse).transpose()?,
+                base: namespace,
+                lang,
+            };
+            output::write_bytes(&api::export_file(&h, req).await?, output.as_deref())?;
+            return Ok(());
+        }
+        TaxonomyCommand::Check { version, lang } => {
+            out.quality(&api::check(&h, CheckRequest { version, lang }).await?);
             return Ok(());
         }
         TaxonomyCommand::Versions => {

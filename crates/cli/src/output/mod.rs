@@ -1,5 +1,6 @@
 //! Printing results: plain text for people, JSON (`--json`) for scripts.
 
+mod interchange;
 mod progress;
 mod records;
 mod review;
@@ -76,6 +77,19 @@ pub fn write_jsonl<T: Serialize>(records: &[T], path: Option<&Path>) -> anyhow::
         w.write_all(b"\n")?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// Bytes to a file, or to standard output.
+pub fn write_bytes(bytes: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, bytes)?,
+        None => {
+            let mut w = std::io::stdout().lock();
+            w.write_all(bytes)?;
+            w.flush()?;
+        }
+    }
     Ok(())
 }
 

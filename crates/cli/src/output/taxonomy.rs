@@ -10,27 +10,7 @@ use super::Out;
 
 impl Out {
     pub fn published(&self, what: &str, p: &Published) {
-        self.value(p, || match p.version {
-            Some(v) => {
-                format!(
-                "{what}: published version {v} (+{} -{} ~{} nodes, +{} -{} edges) in {:.0} ms{}",
-                p.stats.nodes_added,
-                p.stats.nodes_removed,
-                p.stats.nodes_changed,
-                p.stats.edges_added,
-                p.stats.edges_removed,
-                p.elapsed_ms,
-                impact_text(&p.impact)
-            ) + &match agent_scopes_text(&p.agent_scopes) {
-                    t if t.is_empty() => t,
-                    t => format!("\n{}", t.trim_end()),
-                }
-            }
-            None => format!(
-                "{what}: nothing changed; version {} stays the head",
-                p.base_head
-            ),
-        });
+        self.value(p, || published_text(what, p));
     }
 
     pub fn versions(&self, versions: &[Version]) {
@@ -155,6 +135,31 @@ impl Out {
     }
 }
 
+/// The line a publish prints.
+pub(super) fn published_text(what: &str, p: &Published) -> String {
+    match p.version {
+        Some(v) => {
+            format!(
+                "{what}: published version {v} (+{} -{} ~{} nodes, +{} -{} edges) in {:.0} ms{}",
+                p.stats.nodes_added,
+                p.stats.nodes_removed,
+                p.stats.nodes_changed,
+                p.stats.edges_added,
+                p.stats.edges_removed,
+                p.elapsed_ms,
+                impact_text(&p.impact)
+            ) + &match agent_scopes_text(&p.agent_scopes) {
+                t if t.is_empty() => t,
+                t => format!("\n{}", t.trim_end()),
+            }
+        }
+        None => format!(
+            "{what}: nothing changed; version {} stays the head",
+            p.base_head
+        ),
+    }
+}
+
 /// "@ agent support: +2 -5 documents (40 -> 37)" per agent whose scope a change alters.
 fn agent_scopes_text(changes: &[ScopeChange]) -> String {
     changes
@@ -199,7 +204,7 @@ fn impact_text(i: &ClassificationImpact) -> String {
     }
 }
 
-fn diff_text(d: &Diff) -> String {
+pub(super) fn diff_text(d: &Diff) -> String {
     let s = &d.summary;
     let mut out = format!(
         "diff {} -> {}: {} added, {} removed, {} renamed, {} moved, {} edited\n",

@@ -7,7 +7,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 use sqlx::PgConnection;
 
-use super::model::NodeFull;
+use super::model::{Extra, NodeFull};
 use super::read;
 use crate::agents::scope::ScopeChange;
 use crate::error::Result;
@@ -56,6 +56,10 @@ pub struct Moved {
 pub struct EditedFields {
     pub description: String,
     pub alt_labels: Vec<String>,
+    /// The node's other statements (SKOS properties kept by an import); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<Extra>>"))]
+    pub extras: Vec<Extra>,
 }
 
 /// One span of a word diff: `equal`, `delete` (only before) or `insert` (only after).
@@ -177,6 +181,7 @@ pub fn compare(
                 }
                 if b.content.description != a.content.description
                     || b.content.alt_labels != a.content.alt_labels
+                    || b.content.extras != a.content.extras
                 {
                     let description_diff = if b.content.description != a.content.description {
                         word_diff(&b.content.description, &a.content.description)
@@ -189,10 +194,12 @@ pub fn compare(
                         before: EditedFields {
                             description: b.content.description.clone(),
                             alt_labels: b.content.alt_labels.clone(),
+                            extras: b.content.extras.clone(),
                         },
                         after: EditedFields {
                             description: a.content.description.clone(),
                             alt_labels: a.content.alt_labels.clone(),
+                            extras: a.content.extras.clone(),
                         },
                         description_diff,
                     });

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 
+use super::diff::{self, Diff};
 use super::model::{check_key, check_label, NodeFull, NodeRecord, PublishMeta, VersionKind};
 use super::publish::{self, CycleCheck, Published, Target};
 use super::read;
@@ -183,30 +184,109 @@ pub async fn import(
     meta: &PublishMeta,
     source: &str,
 ) -> Result<Published> {
+    import_with(pool, file, ImportOptions::default(), meta, source).await
+}
+
+/// What a SKOS import adds to an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions<'a> {
+    /// (deprecated key, replacement key) pairs (`dct:isReplacedBy`): a node at the head that
+    /// the file deprecates in favour of a node of the file is merged into it — its
+    /// classifications follow — instead of being removed.
+    pub replaced: &'a [(String, String)],
+    /// The language of the file's labels, recorded on the version.
+    pub language: Option<&'a str>,
+    /// Added to the audit entry.
+    pub audit: serde_json::Value,
+}
+
+/// [`import`] with the options of a SKOS file.
+pub async fn import_with(
+    pool: &PgPool,
+    file: ImportFile,
+    opts: ImportOptions<'_>,
+    meta: &PublishMeta,
+    source: &str,
+) -> Result<Published> {
     let mut tx = pool.begin().await?;
-    let head = publish::begin(&mut tx).await?;
+    let published = import_in(&mut tx, file, opts, meta, source).await?;
+    tx.commit().await?;
+    Ok(published)
+}
+
+/// What importing `file` would change (the real publish, rolled back): the desktop app shows it
+/// before publishing.
+pub async fn preview(
+    pool: &PgPool,
+    file: ImportFile,
+    opts: ImportOptions<'_>,
+    meta: &PublishMeta,
+    source: &str,
+) -> Result<Diff> {
+    let mut tx = pool.begin().await?;
+    let published = import_in(&mut tx, file, opts, meta, source).await?;
+    let to = published.version.unwrap_or(published.base_head);
+    let mut d = diff::diff(&mut tx, published.base_head, to).await?;
+    // Exactly what the publish did to classifications and agents' scopes (as the edit preview).
+    let moved: Vec<_> = d
+        .impact
+        .entries
+        .drain(..)
+        .filter(|e| e.change == "moved")
+        .collect();
+    d.impact = published.impact;
+    d.impact.entries.extend(moved);
+    d.agent_scopes = published.agent_scopes;
+    tx.rollback().await?;
+    Ok(d)
+}
+
+async fn import_in(
+    tx: &mut Transaction<'_, Postgres>,
+    file: ImportFile,
+    opts: ImportOptions<'_>,
+    meta: &PublishMeta,
+    source: &str,
+) -> Result<Published> {
+    let head = publish::begin(tx).await?;
     let mut target: Target = BTreeMap::new();
-    for key in read::all_keys(&mut tx, read::At::head(head)).await? {
+    for key in read::all_keys(tx, read::At::head(head)).await? {
         target.insert(key, None);
     }
+    let merges: Vec<(String, String)> = opts
+        .replaced
+        .iter()
+        .filter(|(from, into)| {
+            target.contains_key(from)
+                && !file.nodes.contains_key(from)
+                && file.nodes.contains_key(into)
+        })
+        .cloned()
+        .collect();
     let count = file.nodes.len();
     for (key, node) in file.nodes {
         target.insert(key, Some(node));
     }
-    let published = publish::publish(
-        &mut tx,
+    let mut details = serde_json::json!({ "source": source, "nodes_in_file": count });
+    if let (Some(obj), serde_json::Value::Object(extra)) = (details.as_object_mut(), opts.audit) {
+        obj.extend(extra);
+    }
+    if !merges.is_empty() {
+        details["merged_replaced"] = serde_json::json!(merges);
+    }
+    publish::publish(
+        tx,
         head,
         target,
         publish::Request {
-            merges: Vec::new(),
+            merges,
+            language: opts.language,
             kind: VersionKind::Import,
             meta,
             restored_from: None,
             cycle_check: CycleCheck::Done,
-            audit_details: serde_json::json!({ "source": source, "nodes_in_file": count }),
+            audit_details: details,
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(published)
+    .await
 }

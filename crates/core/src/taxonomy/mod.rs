@@ -9,4 +9,6 @@ pub mod publish;
 pub mod read;
 pub mod rollback;
 
-pub use model::{NodeContent, NodeFull, NodeRecord, PublishMeta, Version, VersionKind};
+pub use model::{
+    Extra, ExtraObject, NodeContent, NodeFull, NodeRecord, PublishMeta, Version, VersionKind,
+};

@@ -18,6 +18,46 @@ pub struct NodeRecord {
     pub description: String,
     #[serde(default)]
     pub parents: Vec<String>,
+    /// What the node says beyond the fields above (kept from a SKOS import so an export loses
+    /// nothing); absent from a line when there is none, so files without extras are unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<Extra>>"))]
+    pub extras: Vec<Extra>,
+}
+
+/// One statement about a node that has no field of its own: a property (an IRI, e.g.
+/// `skos:notation`, `skos:prefLabel` in another language) and its value. Ordered, so a node's
+/// extras are kept sorted and without duplicates and two equal states compare (and store) equal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Extra {
+    pub property: String,
+    pub object: ExtraObject,
+}
+
+/// The value of an [`Extra`]: another resource, or a literal with a language or a datatype
+/// (neither: a plain string).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ExtraObject {
+    Iri(String),
+    Literal {
+        value: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        lang: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        datatype: Option<String>,
+    },
+}
+
+/// Sorts and deduplicates extras: the one form in which they are compared and stored.
+pub fn normalise_extras(extras: &mut Vec<Extra>) {
+    extras.sort();
+    extras.dedup();
 }
 
 /// The fields of a node at one version, apart from its position in the DAG.
@@ -26,6 +66,8 @@ pub struct NodeContent {
     pub label: String,
     pub alt_labels: Vec<String>,
     pub description: String,
+    /// Sorted, without duplicates (see [`normalise_extras`]).
+    pub extras: Vec<Extra>,
 }
 
 /// Everything about a node at one version: its content and its parents (by key).
@@ -43,12 +85,15 @@ impl NodeFull {
             alt_labels: self.content.alt_labels,
             description: self.content.description,
             parents: self.parents.into_iter().collect(),
+            extras: self.content.extras,
         }
     }
 }
 
 impl From<NodeRecord> for (String, NodeFull) {
     fn from(r: NodeRecord) -> Self {
+        let mut extras = r.extras;
+        normalise_extras(&mut extras);
         (
             r.key,
             NodeFull {
@@ -56,6 +101,7 @@ impl From<NodeRecord> for (String, NodeFull) {
                     label: r.label,
                     alt_labels: r.alt_labels,
                     description: r.description,
+                    extras,
                 },
                 parents: r.parents.into_iter().collect(),
             },

@@ -70,6 +70,7 @@ pub async fn rollback(
             cycle_check: CycleCheck::InDatabase,
             audit_details: serde_json::json!({ "restored": to, "summary": applied.summary }),
             merges: Vec::new(),
+            language: None,
         },
     )
     .await?;

@@ -125,6 +125,7 @@ async fn apply_in(
             kind: VersionKind::Edit,
             meta,
             restored_from: None,
+            language: None,
             cycle_check: CycleCheck::InDatabase,
             audit_details: serde_json::json!({ "base": base, "ops": ops }),
             merges: ops

@@ -114,6 +114,7 @@ impl<'c> Workspace<'c> {
                             label: label.clone(),
                             alt_labels: alt_labels.clone(),
                             description: description.clone(),
+                            extras: Vec::new(),
                         },
                         parents,
                     }),

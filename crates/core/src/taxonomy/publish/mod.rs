@@ -83,6 +83,9 @@ pub struct Request<'a> {
     pub audit_details: serde_json::Value,
     /// Merges made by an edit (from, into): classifications follow from the one to the other.
     pub merges: Vec<(String, String)>,
+    /// The language of the labels (a SKOS import says); `None`: the restored version's, else
+    /// the parent version's.
+    pub language: Option<&'a str>,
 }
 
 /// Writes `target` as version head+1 inside `tx` (which must come from [`begin`]).
@@ -208,8 +211,10 @@ pub async fn publish(
 
     let version = head + 1;
     sqlx::query(
-        "INSERT INTO taxonomy_version (version, parent_version, author, message, kind, restored_from)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO taxonomy_version (version, parent_version, author, message, kind, restored_from,
+                                       language)
+         VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, (SELECT language FROM taxonomy_version
+                                                       WHERE version = coalesce($6, $2))))",
     )
     .bind(version)
     .bind(head)
@@ -217,6 +222,7 @@ pub async fn publish(
     .bind(&req.meta.message)
     .bind(req.kind.as_str())
     .bind(req.restored_from)
+    .bind(req.language)
     .execute(&mut *conn)
     .await?;
 
@@ -250,24 +256,28 @@ pub async fn publish(
         let mut labels = Vec::with_capacity(open_state.len());
         let mut alts = Vec::with_capacity(open_state.len());
         let mut descs = Vec::with_capacity(open_state.len());
+        let mut extras = Vec::with_capacity(open_state.len());
         for (k, n) in &open_state {
             node_ids.push(id(k)?);
             labels.push(n.content.label.as_str());
             // text[] per row cannot travel inside a 1-D array parameter: send each as JSON.
             alts.push(serde_json::to_string(&n.content.alt_labels).unwrap_or_else(|_| "[]".into()));
             descs.push(n.content.description.as_str());
+            extras.push(serde_json::to_string(&n.content.extras).unwrap_or_else(|_| "[]".into()));
         }
         sqlx::query(
-            "INSERT INTO node_state (node_id, valid, label, alt_labels, description)
+            "INSERT INTO node_state (node_id, valid, label, alt_labels, description, extras)
              SELECT q.id, int8range($1, NULL), q.label,
-                    ARRAY(SELECT jsonb_array_elements_text(q.alts::jsonb)), q.descr
-             FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[]) AS q(id, label, alts, descr)",
+                    ARRAY(SELECT jsonb_array_elements_text(q.alts::jsonb)), q.descr, q.extras::jsonb
+             FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[])
+                  AS q(id, label, alts, descr, extras)",
         )
         .bind(version)
         .bind(&node_ids)
         .bind(&labels)
         .bind(&alts)
         .bind(&descs)
+        .bind(&extras)
         .execute(&mut *conn)
         .await?;
     }

@@ -18,7 +18,7 @@ pub use browse::{children, paths_to_root, roots, show, NodeDetails, NodeSummary}
 pub use find::{find, FindHit};
 pub use snapshot::{all_keys, changed_node_ids, export, ids_of, snapshot};
 pub use tree::{tree, TreeLine};
-pub use versions::{head_version, version, versions, At};
+pub use versions::{head_version, version, version_language, versions, At};
 
 /// The SQL predicate "row `alias` is true at the version bound as `$param`".
 pub(crate) fn at_sql(alias: &str, param: usize, at: At) -> String {

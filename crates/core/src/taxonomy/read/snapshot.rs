@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
+use sqlx::types::Json;
 use sqlx::PgConnection;
 
 use super::{at_sql, At};
 use crate::error::Result;
-use crate::taxonomy::model::{NodeContent, NodeFull, NodeRecord};
+use crate::taxonomy::model::{Extra, NodeContent, NodeFull, NodeRecord};
 
 /// A node's state at a version with its parents' keys, as the snapshot reads it.
 #[derive(sqlx::FromRow)]
@@ -16,6 +17,7 @@ struct StateRow {
     label: String,
     alt_labels: Vec<String>,
     description: String,
+    extras: Json<Vec<Extra>>,
     parents: Vec<String>,
 }
 
@@ -27,6 +29,7 @@ struct ContentRow {
     label: String,
     alt_labels: Vec<String>,
     description: String,
+    extras: Json<Vec<Extra>>,
 }
 
 /// Node ids of the given keys (keys that never existed are absent from the map).
@@ -55,7 +58,7 @@ pub async fn snapshot(
              JOIN node pn ON pn.id = e.parent_id
              GROUP BY e.child_id
          )
-         SELECT n.id, n.key, s.label, s.alt_labels, s.description,
+         SELECT n.id, n.key, s.label, s.alt_labels, s.description, s.extras,
                 coalesce(p.parents, '{{}}'::text[]) AS parents
          FROM q
          JOIN node n ON n.id = q.id
@@ -75,6 +78,7 @@ pub async fn snapshot(
             label: r.label,
             alt_labels: r.alt_labels,
             description: r.description,
+            extras: r.extras.0,
         };
         let parents = r.parents.into_iter().collect();
         out.insert(r.id, (r.key, NodeFull { content, parents }));
@@ -98,7 +102,7 @@ pub async fn all_keys(conn: &mut PgConnection, at: At) -> Result<Vec<String>> {
 pub async fn export(conn: &mut PgConnection, requested: Option<i64>) -> Result<Vec<NodeRecord>> {
     let at = At::resolve(&mut *conn, requested).await?;
     let sql = format!(
-        "SELECT s.node_id AS id, n.key, s.label, s.alt_labels, s.description
+        "SELECT s.node_id AS id, n.key, s.label, s.alt_labels, s.description, s.extras
          FROM node_state s JOIN node n ON n.id = s.node_id WHERE {}",
         at_sql("s", 1, at)
     );
@@ -128,6 +132,7 @@ pub async fn export(conn: &mut PgConnection, requested: Option<i64>) -> Result<V
             alt_labels: r.alt_labels,
             description: r.description,
             parents: ps,
+            extras: r.extras.0,
         });
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));

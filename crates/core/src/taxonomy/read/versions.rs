@@ -87,6 +87,18 @@ pub async fn versions(conn: &mut PgConnection) -> Result<Vec<Version>> {
     rows.into_iter().map(Version::try_from).collect()
 }
 
+/// When version `v` was published and the language of its labels (`None`: never said).
+pub async fn version_language(
+    conn: &mut PgConnection,
+    v: i64,
+) -> Result<(chrono::DateTime<chrono::Utc>, Option<String>)> {
+    sqlx::query_as("SELECT created_at, language FROM taxonomy_version WHERE version = $1")
+        .bind(v)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(Error::NoSuchVersion(v))
+}
+
 pub async fn version(conn: &mut PgConnection, v: i64) -> Result<Version> {
     let row: VersionRow = sqlx::query_as(&format!(
         "SELECT {VERSION_COLUMNS} FROM taxonomy_version WHERE version = $1"
