@@ -28,6 +28,7 @@ mod review_impact;
 mod review_property;
 mod search;
 mod search_hybrid;
+mod search_scope;
 mod skos;
 mod skos_errors;
 mod skos_roundtrip;

@@ -9,6 +9,7 @@
 
 pub mod local;
 pub mod openai;
+pub mod query_cache;
 
 /// What an embedder produces. `name` is the model's identity in the database.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use dtrag_embed::local::{LocalMiniLm, MINILM};
 use dtrag_embed::openai::{self, OpenAiConfig, OpenAiEmbedder};
+use dtrag_embed::query_cache::QueryCache;
 use dtrag_embed::Embedder;
 
 use super::{Model, Provider};
@@ -31,7 +32,9 @@ pub struct EmbedderConfig {
     pub api_key_override: Option<String>,
 }
 
-/// The standard source: makes embedders from [`EmbedderConfig`] and caches them by model name.
+/// The standard source: makes embedders from [`EmbedderConfig`] and caches them by model name,
+/// each behind a cache of its recent query vectors ([`QueryCache`]; forgetting an embedder
+/// forgets its queries too).
 #[derive(Default)]
 pub struct Embedders {
     config: EmbedderConfig,
@@ -111,7 +114,7 @@ impl EmbedderSource for Embedders {
         }
         // Loaded without holding the lock: another model's queries are not held up meanwhile.
         // Two first queries of one model may both load it; the first stored wins.
-        let made = open(model, &self.config)?;
+        let made: Arc<dyn Embedder> = Arc::new(QueryCache::new(open(model, &self.config)?));
         let mut loaded = self
             .loaded
             .lock()

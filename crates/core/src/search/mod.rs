@@ -17,4 +17,4 @@ pub use present::Fragment;
 pub use request::{Mode, SearchRequest, Weights};
 pub use result::{Bm25Signal, Hit, SearchResult, Timings, VectorSignal};
 pub use run::{bm25, run};
-pub use scope::{scope_chunks, scope_documents};
+pub use scope::{scope_chunks, scope_chunks_walked, scope_documents};

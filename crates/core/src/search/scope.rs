@@ -71,8 +71,32 @@ pub async fn scope_documents(
     .await
 }
 
-/// The chunks of the documents in scope: what the retrievers filter on.
+/// The chunks of the documents in scope: what the retrievers filter on. Read from the scope's
+/// materialised row (`search_scope`, migration 0010), made on first use and kept current by the
+/// database; while another transaction writes classifications or chunks a new scope cannot be
+/// made safely, and the subtree is walked instead ([`scope_chunks_walked`]).
 pub async fn scope_chunks(
+    conn: &mut PgConnection,
+    version: Option<i64>,
+    keys: &[String],
+) -> Result<Vec<i64>> {
+    let (at, mut roots) = scope_nodes(&mut *conn, version, keys).await?;
+    roots.sort_unstable();
+    roots.dedup();
+    let cached: Option<Vec<i64>> = sqlx::query_scalar("SELECT search_scope_chunks($1, $2)")
+        .bind(at.version)
+        .bind(&roots)
+        .fetch_one(&mut *conn)
+        .await?;
+    match cached {
+        Some(chunks) => Ok(chunks),
+        None => scope_chunks_walked(conn, Some(at.version), keys).await,
+    }
+}
+
+/// The chunks in scope, computed by walking the subtrees now: the definition the materialised
+/// scopes are checked against.
+pub async fn scope_chunks_walked(
     conn: &mut PgConnection,
     version: Option<i64>,
     keys: &[String],
@@ -82,7 +106,7 @@ pub async fn scope_chunks(
         version,
         keys,
         ", docs AS (SELECT DISTINCT dc.document_id FROM document_category dc JOIN sub ON sub.id = dc.node_id)
-         SELECT c.id FROM docs JOIN chunk c ON c.document_id = docs.document_id",
+         SELECT c.id FROM docs JOIN chunk c ON c.document_id = docs.document_id ORDER BY c.id",
     )
     .await
 }
