@@ -50,24 +50,33 @@ CREATE FUNCTION search_scope_refresh(scopes bigint[]) RETURNS void LANGUAGE sql 
     WHERE s.id = ANY (scopes);
 $$;
 
--- The chunk ids of the scope (version, roots), made on first use; NULL when another transaction
--- is writing classifications or chunks right now (the caller walks the subtree itself).
+-- The chunk ids of the scope (version, roots), made on first use; NULL when it does not exist
+-- and cannot be made now: another transaction is writing classifications or chunks, or this one
+-- is read-only or holds an older snapshot (the caller walks the subtree itself).
 -- `roots` must be sorted and distinct, and present at `version` (checked by the caller).
 CREATE FUNCTION search_scope_chunks(at_version bigint, root_ids bigint[]) RETURNS bigint[]
 LANGUAGE plpgsql AS $$
 DECLARE
     found_id bigint;
     found_chunks bigint[];
+    writable boolean;
 BEGIN
     SELECT s.id, s.chunks INTO found_id, found_chunks
     FROM search_scope s WHERE s.version = at_version AND s.roots = root_ids;
+    -- Only a read-write READ COMMITTED transaction may make or touch a scope: a read-only one
+    -- cannot write, and a snapshot older than this statement could miss a writer that committed
+    -- (its trigger saw no scope to refresh) before the lock below was taken.
+    writable := current_setting('transaction_read_only') = 'off'
+                AND current_setting('transaction_isolation') = 'read committed';
     IF found_id IS NOT NULL THEN
         -- Touch at most once a minute: a search should not write on every call.
-        UPDATE search_scope SET last_used = now()
-        WHERE id = found_id AND last_used < now() - interval '1 minute';
+        IF writable THEN
+            UPDATE search_scope SET last_used = now()
+            WHERE id = found_id AND last_used < now() - interval '1 minute';
+        END IF;
         RETURN found_chunks;
     END IF;
-    IF NOT pg_try_advisory_xact_lock(search_scope_lock_key()) THEN
+    IF NOT writable OR NOT pg_try_advisory_xact_lock(search_scope_lock_key()) THEN
         RETURN NULL;
     END IF;
     INSERT INTO search_scope (version, roots) VALUES (at_version, root_ids)

@@ -227,3 +227,60 @@ async fn the_least_recently_used_scopes_are_dropped_beyond_capacity() {
     // Evicted scopes come back correct on their next use.
     check(&db.pool, None, &[keys[0].as_str(), keys[1].as_str()]).await;
 }
+
+#[tokio::test]
+async fn read_only_and_older_snapshots_read_scopes_but_never_make_them() {
+    let db = loaded().await;
+    let keys = vec!["tech.db".to_string()];
+    for isolation in ["READ COMMITTED, READ ONLY", "REPEATABLE READ"] {
+        let mut tx = db.pool.begin().await.unwrap();
+        sqlx::query(&format!("SET TRANSACTION ISOLATION LEVEL {isolation}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let got = search::scope_chunks(&mut tx, None, &keys).await.unwrap();
+        assert_eq!(got.len(), 2, "{isolation}: walked");
+        tx.commit().await.unwrap();
+        assert_eq!(scopes(&db.pool).await, 0, "{isolation} made a scope");
+    }
+    let made = check(&db.pool, None, &["tech.db"]).await;
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        search::scope_chunks(&mut tx, None, &keys).await.unwrap(),
+        made
+    );
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_agent_search_narrowed_by_under_runs_in_its_read_only_snapshot() {
+    use dtrag_api::agents;
+    use dtrag_api::types::AgentSearch;
+
+    let (_db, h) = crate::agents::world().await;
+    agents::create(&h, &crate::agents::new_agent("zoo", &["animals"]))
+        .await
+        .unwrap();
+    let search = |under: &[&str]| AgentSearch {
+        agent: "zoo".into(),
+        query: "dawn ocean salmon".into(),
+        under: under.iter().map(|u| u.to_string()).collect(),
+        ..AgentSearch::default()
+    };
+    for _ in 0..2 {
+        let r = agents::search(&h, &search(&["fish"])).await.unwrap();
+        let mut got: Vec<&str> = r.hits.iter().map(|x| x.document.as_str()).collect();
+        got.sort();
+        assert_eq!(got, ["fish1", "sea1"]);
+    }
+    // Narrowing to a category outside the agent's scope finds nothing (never widens).
+    assert!(agents::search(&h, &search(&["tools"]))
+        .await
+        .unwrap()
+        .hits
+        .is_empty());
+}
