@@ -140,7 +140,7 @@ fn embed_with_python(
     let list: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
     let json = serde_json::to_vec(&list).map_err(|e| Error::Internal(e.to_string()))?;
     std::fs::write(&input, json).map_err(|e| Error::io_path(&input, e))?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/embed-corpus-st.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/embed-corpus-st.py");
     let out = std::process::Command::new(python)
         .arg(&script)
         .arg(&input)

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
+use super::agents;
 use super::corpus_vectors::embed_corpus;
 use super::{Recall, Report, K, QUERIES};
 use crate::{Latency, Picker};
@@ -232,6 +233,19 @@ pub(super) async fn run_in(
         }
     }
     let [bm25, bm25_scoped, vector_t, vector_scoped, hybrid, hybrid_scoped] = times;
+    let agents = agents::measure(
+        agents::Inputs {
+            pool: &pool,
+            model: &model,
+            embedder: &embedder,
+            source: Arc::clone(&source),
+            queries: &queries,
+            qvecs: &qvecs,
+            roots: &scope_roots,
+        },
+        progress,
+    )
+    .await?;
     Ok(Report {
         documents: inputs.len(),
         chunks: ingest.chunks_written,
@@ -256,5 +270,6 @@ pub(super) async fn run_in(
         hybrid_scoped: Latency::of(hybrid_scoped),
         exact: Latency::of(exact_times),
         query_embed: Latency::of(embed_times),
+        agents,
     })
 }

@@ -7,6 +7,7 @@
 //! throughput is measured on a sample and the rest of the vectors are loaded from the file; the
 //! report says which happened.
 
+mod agents;
 mod corpus_vectors;
 mod measure;
 
@@ -60,6 +61,8 @@ pub struct Report {
     pub hybrid_scoped: Latency,
     pub exact: Latency,
     pub query_embed: Latency,
+    /// Agents and the query embedding side by side (issue 10).
+    pub agents: agents::AgentRows,
 }
 
 impl Report {
@@ -130,7 +133,7 @@ impl Report {
             lat(&self.bm25_scoped),
             lat(&self.vector_scoped),
             lat(&self.hybrid_scoped),
-        )
+        ) + &self.agents.markdown()
     }
 }
 
