@@ -135,13 +135,33 @@ pub struct NewModel {
     pub hnsw: HnswSettings,
 }
 
-const MODEL_COLUMNS: &str = "m.id, m.name, m.provider, m.dims, m.config, m.hnsw_m,
-    m.hnsw_ef_construction, m.hnsw_ef_search, m.is_default,
-    (SELECT count(*) FROM chunk_embedding e WHERE e.model_id = m.id) AS embedded,
-    (SELECT chunks FROM bm25_corpus) AS chunks,
-    to_regclass('chunk_embedding_hnsw_' || m.id) IS NOT NULL AS indexed";
+/// How [`Model::embedded`] is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counts {
+    /// The number of stored vectors: what `models list` and the embedding job report.
+    Exact,
+    /// 1 when the model has any vector, else 0: all a search asks (vectors or the BM25 fallback),
+    /// and counting 100k vectors on every query cost more than the query's own index lookup.
+    Presence,
+}
 
-/// A row of [`MODEL_COLUMNS`], as the database returns it.
+fn model_columns(counts: Counts) -> String {
+    let embedded = match counts {
+        Counts::Exact => "(SELECT count(*) FROM chunk_embedding e WHERE e.model_id = m.id)",
+        Counts::Presence => {
+            "(SELECT count(*) FROM (SELECT 1 FROM chunk_embedding e WHERE e.model_id = m.id LIMIT 1) x)"
+        }
+    };
+    format!(
+        "m.id, m.name, m.provider, m.dims, m.config, m.hnsw_m,
+         m.hnsw_ef_construction, m.hnsw_ef_search, m.is_default,
+         {embedded} AS embedded,
+         (SELECT chunks FROM bm25_corpus) AS chunks,
+         to_regclass('chunk_embedding_hnsw_' || m.id) IS NOT NULL AS indexed"
+    )
+}
+
+/// A row of [`model_columns`], as the database returns it.
 #[derive(sqlx::FromRow)]
 struct ModelRow {
     id: i32,
@@ -183,7 +203,8 @@ impl TryFrom<ModelRow> for Model {
 
 pub async fn list(conn: &mut PgConnection) -> Result<Vec<Model>> {
     let rows: Vec<ModelRow> = sqlx::query_as(&format!(
-        "SELECT {MODEL_COLUMNS} FROM embedding_model m ORDER BY m.name"
+        "SELECT {} FROM embedding_model m ORDER BY m.name",
+        model_columns(Counts::Exact)
     ))
     .fetch_all(conn)
     .await?;
@@ -192,9 +213,19 @@ pub async fn list(conn: &mut PgConnection) -> Result<Vec<Model>> {
 
 /// The model named `name`, or the default model when `name` is `None`.
 pub async fn get(conn: &mut PgConnection, name: Option<&str>) -> Result<Model> {
+    get_with(conn, name, Counts::Exact).await
+}
+
+/// [`get`], with `embedded` filled as `counts` says.
+pub async fn get_with(
+    conn: &mut PgConnection,
+    name: Option<&str>,
+    counts: Counts,
+) -> Result<Model> {
     let row: Option<ModelRow> = sqlx::query_as(&format!(
-        "SELECT {MODEL_COLUMNS} FROM embedding_model m
-         WHERE CASE WHEN $1::text IS NULL THEN m.is_default ELSE m.name = $1 END"
+        "SELECT {} FROM embedding_model m
+         WHERE CASE WHEN $1::text IS NULL THEN m.is_default ELSE m.name = $1 END",
+        model_columns(counts)
     ))
     .bind(name)
     .fetch_optional(conn)
@@ -216,7 +247,12 @@ pub async fn get(conn: &mut PgConnection, name: Option<&str>) -> Result<Model> {
 
 /// The default model, if one is registered.
 pub async fn default_model(conn: &mut PgConnection) -> Result<Option<Model>> {
-    match get(conn, None).await {
+    default_model_with(conn, Counts::Exact).await
+}
+
+/// [`default_model`], with `embedded` filled as `counts` says.
+pub async fn default_model_with(conn: &mut PgConnection, counts: Counts) -> Result<Option<Model>> {
+    match get_with(conn, None, counts).await {
         Ok(m) => Ok(Some(m)),
         Err(Error::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),

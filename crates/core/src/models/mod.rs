@@ -7,8 +7,8 @@ pub mod registry;
 pub mod vectors;
 
 pub use catalog::{
-    default_model, get, list, register, remove, set_default, HnswSettings, Model, NewModel,
-    Provider,
+    default_model, default_model_with, get, get_with, list, register, remove, set_default, Counts,
+    HnswSettings, Model, NewModel, Provider,
 };
 pub use index::{build_index, knn_sql, IndexReport, KnnPlan};
 pub use registry::{EmbedderConfig, EmbedderSource, Embedders};

@@ -12,7 +12,7 @@ use super::{
     Bm25Params, Bm25Signal, Hit, Mode, SearchRequest, SearchResult, Timings, VectorSignal,
 };
 use crate::error::{Error, Result};
-use crate::models::{self, EmbedderSource, KnnPlan, Model};
+use crate::models::{self, Counts, EmbedderSource, KnnPlan, Model};
 
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
@@ -84,7 +84,7 @@ pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Res
     } else {
         match &req.model {
             Some(name) => {
-                let m = models::get(&mut *conn, Some(name)).await?;
+                let m = models::get_with(&mut *conn, Some(name), Counts::Presence).await?;
                 if m.embedded == 0 && m.chunks > 0 {
                     return Err(Error::Invalid(format!(
                         "model {:?} has no vectors yet: run `dtrag embed --model {}`",
@@ -93,7 +93,7 @@ pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Res
                 }
                 Some(m)
             }
-            None => match models::default_model(&mut *conn).await? {
+            None => match models::default_model_with(&mut *conn, Counts::Presence).await? {
                 Some(m) if m.embedded > 0 || m.chunks == 0 => Some(m),
                 Some(m) => {
                     notice = Some(format!(
