@@ -124,6 +124,41 @@ pub async fn assert_scopes_exact(db: &TestDb) {
     .await
     .expect("recompute scopes");
     assert!(wrong.is_empty(), "(agent, missing, extra): {wrong:?}");
+    // The chunks and the corpus statistics the policies and an agent's BM25 read (migration 0011)
+    // equal the ones recomputed from the documents.
+    let chunks_off: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (
+             (SELECT ad.role_name, c.id, c.length FROM agent_document ad
+              JOIN chunk c ON c.document_id = ad.document_id
+              EXCEPT SELECT role_name, chunk_id, length FROM agent_chunk)
+             UNION ALL
+             (SELECT role_name, chunk_id, length FROM agent_chunk
+              EXCEPT SELECT ad.role_name, c.id, c.length FROM agent_document ad
+              JOIN chunk c ON c.document_id = ad.document_id)) d",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("agent chunks");
+    assert_eq!(
+        chunks_off, 0,
+        "agent_chunk differs from its documents' chunks"
+    );
+    let corpus_off: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT a.name, coalesce(co.chunks, 0), count(ac.chunk_id),
+                coalesce(co.tokens, 0), coalesce(sum(ac.length), 0)::int8
+         FROM agent a LEFT JOIN agent_chunk ac ON ac.role_name = a.role_name
+         LEFT JOIN agent_corpus co ON co.role_name = a.role_name
+         GROUP BY a.name, co.chunks, co.tokens
+         HAVING coalesce(co.chunks, 0) <> count(ac.chunk_id)
+             OR coalesce(co.tokens, 0) <> coalesce(sum(ac.length), 0)",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("agent corpus");
+    assert!(
+        corpus_off.is_empty(),
+        "(agent, chunks, want, tokens, want): {corpus_off:?}"
+    );
 }
 
 pub fn edit(ops: Vec<EditOp>) -> EditRequest {

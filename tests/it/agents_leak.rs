@@ -83,6 +83,18 @@ async fn the_login_role_reads_only_its_scope_and_can_do_nothing_else() {
         .await
         .unwrap();
     assert_eq!(own, 1, "an agent sees only its own scope rows");
+    let (own_chunks, roles): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT role_name) FROM agent_chunk")
+            .fetch_one(&mut zoo)
+            .await
+            .unwrap();
+    assert_eq!((own_chunks, roles), (in_scope_chunks, 1), "agent_chunk");
+    let corpus: Vec<(String, i64)> = sqlx::query_as("SELECT role_name, chunks FROM agent_corpus")
+        .fetch_all(&mut zoo)
+        .await
+        .unwrap();
+    assert_eq!(corpus.len(), 1, "only its own statistics: {corpus:?}");
+    assert_eq!(corpus[0].1, in_scope_chunks);
 
     // PostgreSQL's own regression pattern: a function of tiny cost that records every row it
     // is shown (as the owner, SECURITY DEFINER). Row-level security runs first, so it is never

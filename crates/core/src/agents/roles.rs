@@ -9,12 +9,14 @@ use sqlx::PgConnection;
 use crate::error::{Error, Result};
 
 /// The tables an agent may read: what retrieval reads, each under row-level security.
-pub const AGENT_TABLES: [&str; 5] = [
+pub const AGENT_TABLES: [&str; 7] = [
     "document",
     "chunk",
     "chunk_embedding",
     "bm25_posting",
     "agent_document",
+    "agent_chunk",
+    "agent_corpus",
 ];
 
 const AGENT_PREFIX: &str = "dtrag_agent_";

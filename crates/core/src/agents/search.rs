@@ -57,12 +57,18 @@ async fn snapshot_transaction(conn: &mut PgConnection, snapshot: Option<&str>) -
 }
 
 /// The agent's chunk ids when its scope is small enough to scan exactly (read as the agent).
+/// Its size comes from its one `agent_corpus` row, so a large scope costs no scan at all.
 async fn small_scope(conn: &mut PgConnection) -> Result<Option<Vec<i64>>> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM chunk LIMIT $1")
-        .bind(limits::EXACT_SCOPE_CHUNKS as i64 + 1)
+    let chunks: i64 = sqlx::query_scalar("SELECT coalesce(max(chunks), 0) FROM agent_corpus")
+        .fetch_one(&mut *conn)
+        .await?;
+    if chunks > limits::EXACT_SCOPE_CHUNKS as i64 {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT chunk_id FROM agent_chunk ORDER BY chunk_id")
         .fetch_all(conn)
         .await?;
-    Ok((ids.len() <= limits::EXACT_SCOPE_CHUNKS).then_some(ids))
+    Ok(Some(ids))
 }
 
 /// Runs `search` as its agent.

@@ -56,11 +56,14 @@ pub async fn ranked(
              idf AS (SELECT t.term, ln(1 + (c.n - t.df + 0.5) / (t.df + 0.5)) AS idf
                      FROM q JOIN bm25_term t ON t.term = q.term CROSS JOIN corpus c)"
         }
-        // Row-level security limits both `chunk` and `bm25_posting` to the role's rows.
+        // Row-level security limits `agent_corpus` to the role's one row (its chunk count and
+        // token total, kept by triggers: counting its chunks here scanned every chunk) and
+        // `bm25_posting` to the role's chunks.
         Bm25Stats::Visible => {
-            "corpus AS (SELECT count(*)::float8 AS n,
-                               greatest(coalesce(sum(length), 0)::float8 / greatest(count(*), 1), 1) AS avgdl
-                        FROM chunk),
+            "corpus AS (SELECT coalesce(max(chunks), 0)::float8 AS n,
+                               greatest(coalesce(max(tokens), 0)::float8
+                                        / greatest(coalesce(max(chunks), 0), 1), 1) AS avgdl
+                        FROM agent_corpus),
              idf AS (SELECT p.term, ln(1 + (c.n - count(*) + 0.5) / (count(*) + 0.5)) AS idf
                      FROM q JOIN bm25_posting p ON p.term = q.term CROSS JOIN corpus c
                      GROUP BY p.term, c.n)"
