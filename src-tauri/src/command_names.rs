@@ -19,6 +19,8 @@ pub const COMMANDS: &[&str] = &[
     "rollback",
     "audit_log",
     "import_taxonomy",
+    "preview_import",
+    "check_taxonomy",
     "search",
     "embedding_models",
     "classify",

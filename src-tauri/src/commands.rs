@@ -8,12 +8,12 @@ pub mod review;
 
 use dtrag_api::audit::AuditRequest;
 use dtrag_api::taxonomy::{
-    DiffRequest, EditRequest, FindRequest, ImportRequest, NodeRequest, RollbackRequest,
-    VersionRequest,
+    CheckRequest, DiffRequest, EditRequest, FindRequest, ImportPreview, ImportRequest, Imported,
+    NodeRequest, RollbackRequest, VersionRequest,
 };
 use dtrag_api::types::{
-    AuditEntry, Diff, FindHit, Model, NodeDetails, NodeSummary, Published, RollbackOutcome,
-    SearchRequest, SearchResult, Version,
+    AuditEntry, Diff, FindHit, Model, NodeDetails, NodeSummary, Published, QualityReport,
+    RollbackOutcome, SearchRequest, SearchResult, Version,
 };
 use dtrag_api::{audit, models, search, taxonomy, CommandError};
 use tauri::State;
@@ -115,8 +115,26 @@ pub async fn audit_log(state: State<'_, AppState>, request: AuditRequest) -> Res
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn import_taxonomy(state: State<'_, AppState>, request: ImportRequest) -> Res<Published> {
+pub async fn import_taxonomy(state: State<'_, AppState>, request: ImportRequest) -> Res<Imported> {
     Ok(taxonomy::import(&state.handle().await?, request).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn preview_import(
+    state: State<'_, AppState>,
+    request: ImportRequest,
+) -> Res<ImportPreview> {
+    Ok(taxonomy::preview_import(&state.handle().await?, request).await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn check_taxonomy(
+    state: State<'_, AppState>,
+    request: CheckRequest,
+) -> Res<QualityReport> {
+    Ok(taxonomy::check(&state.handle().await?, request).await?)
 }
 
 #[tauri::command]

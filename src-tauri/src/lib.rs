@@ -50,6 +50,8 @@ pub fn run() {
             commands::rollback,
             commands::audit_log,
             commands::import_taxonomy,
+            commands::preview_import,
+            commands::check_taxonomy,
             commands::search,
             commands::embedding_models,
             commands::review::classify,

@@ -72,6 +72,7 @@ describe("agents in the window", () => {
       "Agents",
       "Diff",
       "Draft",
+      "Quality",
       "History",
       "Connection",
     ]);

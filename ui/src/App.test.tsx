@@ -354,6 +354,7 @@ describe("connection and busy state", () => {
       impact: NO_IMPACT,
       agent_scopes: [],
       elapsed_ms: 12.3,
+      skos: null,
     });
     await renderLoaded();
     fireEvent.click(screen.getByTestId("tab-connection"));
@@ -362,7 +363,7 @@ describe("connection and busy state", () => {
     fireEvent.change(screen.getByTestId("import-path"), { target: { value: " /data/wn.jsonl " } });
     fireEvent.change(screen.getByTestId("import-message"), { target: { value: "WordNet" } });
     fireEvent.click(button);
-    await waitFor(() => expect(m.importTaxonomy).toHaveBeenCalledWith("/data/wn.jsonl", "WordNet"));
+    await waitFor(() => expect(m.importTaxonomy).toHaveBeenCalledWith("/data/wn.jsonl", "WordNet", {}));
     await waitFor(() => expect(screen.getByTestId("import-result").textContent).toContain("Published version 4"));
     await waitFor(() => expect(m.listVersions).toHaveBeenCalledTimes(2));
   });

@@ -11,7 +11,7 @@
  */
 import { useCallback, useMemo, useReducer, useState } from "react";
 import type { Diff } from "./bindings";
-import { changeKinds } from "./diffView";
+import { changeKinds, findingKinds } from "./diffView";
 import { ServicesContext } from "./services";
 import { useCategoryCounts } from "./hooks/useCategoryCounts";
 import { useConnection } from "./hooks/useConnection";
@@ -41,6 +41,8 @@ export function App() {
   const [auditKey, bumpAudit] = useReducer((k: number) => k + 1, 0);
   /** The diff shown in the diff tab: it highlights the tree (the draft's preview does on the draft tab). */
   const [diffShown, setDiffShown] = useState<Diff | null>(null);
+  /** The nodes of the quality finding picked: they highlight the tree on the quality tab. */
+  const [qualityNodes, setQualityNodes] = useState<string[]>([]);
 
   const review = useReview();
   const { queueChanged } = review;
@@ -79,12 +81,15 @@ export function App() {
     tree.reset();
     versions.reset();
     setDiffShown(null);
+    setQualityNodes([]);
     bumpAudit();
     queueChanged();
   }
 
   const highlightDiff = tabs.tab === "draft" ? draft.preview : diffShown;
-  const highlight = useMemo(() => changeKinds(highlightDiff), [highlightDiff]);
+  const diffHighlight = useMemo(() => changeKinds(highlightDiff), [highlightDiff]);
+  const qualityHighlight = useMemo(() => findingKinds(qualityNodes), [qualityNodes]);
+  const highlight = tabs.tab === "quality" ? qualityHighlight : diffHighlight;
   const status = connection.status;
 
   return (
@@ -123,6 +128,7 @@ export function App() {
             onDiff={setDiffShown}
             onRestore={rollback.open}
             onImport={importFile}
+            onQualityNodes={setQualityNodes}
           />
         </main>
         <StatusBar

@@ -27,7 +27,12 @@ import type {
   ErrorKind,
   FindHit,
   FindRequest,
+  CheckRequest,
+  FileFormat,
+  ImportPreview,
   ImportRequest,
+  Imported,
+  QualityReport,
   Model,
   NewAgent,
   NodeDetails,
@@ -191,9 +196,31 @@ export function auditLog(actor: string | null, action: string | null, limit: num
   return call("audit_log", { request });
 }
 
-export function importTaxonomy(path: string, message: string): Promise<Published> {
+/** SKOS options of an import (a JSON Lines file ignores them). */
+export type ImportOptions = { format?: FileFormat; base?: string; lang?: string };
+
+function importRequest(path: string, message: string | null, opts: ImportOptions): ImportRequest {
   const request: ImportRequest = { path, message };
-  return call("import_taxonomy", { request });
+  if (opts.format) request.format = opts.format;
+  if (opts.base) request.base = opts.base;
+  if (opts.lang) request.lang = opts.lang;
+  return request;
+}
+
+/** JSON Lines, or SKOS (Turtle, N-Triples, RDF/XML, JSON-LD) by extension. */
+export function importTaxonomy(path: string, message: string, opts: ImportOptions = {}): Promise<Imported> {
+  return call("import_taxonomy", { request: importRequest(path, message, opts) });
+}
+
+/** What importing the file would change; nothing is written. */
+export function previewImport(path: string, opts: ImportOptions = {}): Promise<ImportPreview> {
+  return call("preview_import", { request: importRequest(path, null, opts) });
+}
+
+/** The qSKOS-style quality findings of a version (`null`: the head). */
+export function checkTaxonomy(version: number | null): Promise<QualityReport> {
+  const request: CheckRequest = { version, lang: null };
+  return call("check_taxonomy", { request });
 }
 
 /**

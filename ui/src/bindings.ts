@@ -6,7 +6,12 @@ export type VersionKind = "init" | "import" | "edit" | "rollback";
 
 export type Version = { version: number, parent_version: number | null, created_at: string, author: string, message: string, kind: VersionKind, restored_from: number | null, };
 
-export type NodeRecord = { key: string, label: string, alt_labels: Array<string>, description: string, parents: Array<string>, };
+export type NodeRecord = { key: string, label: string, alt_labels: Array<string>, description: string, parents: Array<string>, 
+/**
+ * What the node says beyond the fields above (kept from a SKOS import so an export loses
+ * nothing); absent from a line when there is none, so files without extras are unchanged.
+ */
+extras?: Array<Extra>, };
 
 export type NodeSummary = { key: string, label: string, child_count: number, parent_count: number, };
 
@@ -30,7 +35,11 @@ export type Renamed = { key: string, before: string, after: string, };
 
 export type Moved = { key: string, label: string, before: Array<string>, after: Array<string>, };
 
-export type EditedFields = { description: string, alt_labels: Array<string>, };
+export type EditedFields = { description: string, alt_labels: Array<string>, 
+/**
+ * The node's other statements (SKOS properties kept by an import); absent when none.
+ */
+extras?: Array<Extra>, };
 
 export type DiffSpan = { tag: string, text: string, };
 
@@ -86,6 +95,64 @@ version: number | null, restored: number, head_before: number, dry_run: boolean,
  * What the rollback changes: the diff from the old head to the restored content.
  */
 diff: Diff, elapsed_ms: number, };
+
+export type Extra = { property: string, object: ExtraObject, };
+
+export type ExtraObject = { "iri": string } | { "literal": { value: string, lang?: string, datatype?: string, } };
+
+export type Unplaced = { 
+/**
+ * The statement in N-Triples syntax.
+ */
+triple: string, reason: string, };
+
+export type Deprecated = { key: string, replaced_by: Array<string>, };
+
+export type ImportReport = { 
+/**
+ * The language labels were read in ("" = untagged).
+ */
+language: string, triples: number, 
+/**
+ * Concepts that became nodes.
+ */
+concepts: number, deprecated: Array<Deprecated>, 
+/**
+ * Concepts without any prefLabel: their key is their label.
+ */
+unlabelled: Array<string>, 
+/**
+ * The first [`UNPLACED_LISTED`] statements with no place, and how many there were.
+ */
+unplaced: Array<Unplaced>, unplaced_total: number, };
+
+export type Imported = { skos: ImportReport | null, version: number | null, base_head: number, stats: PublishStats, 
+/**
+ * What the publish did to classifications and the review queue.
+ */
+impact: ClassificationImpact, 
+/**
+ * Agents following the head whose scope this publish changed.
+ */
+agent_scopes: Array<ScopeChange>, elapsed_ms: number, };
+
+export type ImportPreview = { diff: Diff, skos: ImportReport | null, };
+
+export type FileFormat = "jsonl" | "turtle" | "ntriples" | "rdfxml" | "jsonld";
+
+export type Check = "orphan_concept" | "missing_label" | "empty_label" | "duplicate_label" | "two_pref_labels" | "hierarchical_redundancy" | "top_concept_with_parent" | "disconnected_cluster" | "undocumented";
+
+export type Finding = { check: Check, 
+/**
+ * The nodes concerned, sorted.
+ */
+nodes: Array<string>, message: string, };
+
+export type QualityReport = { version: number, nodes: number, 
+/**
+ * How many findings of each kind (kinds without findings are absent).
+ */
+counts: { [key in Check]?: number }, findings: Array<Finding>, };
 
 export type AuditEntry = { id: number, at: string, actor: string, action: string, version: number | null, details: JsonValue, };
 
@@ -473,7 +540,25 @@ message: string | null, };
 
 export type RollbackRequest = { to: number, message: string | null, };
 
-export type ImportRequest = { path: string, message: string | null, };
+export type ImportRequest = { path: string, message: string | null, 
+/**
+ * Default: by the file's extension (JSON Lines unless `.ttl`, `.nt`, `.rdf`, `.xml`, `.owl`, `.jsonld`).
+ */
+format?: FileFormat, 
+/**
+ * SKOS: the namespace stripped from concept IRIs to make keys.
+ */
+base?: string, 
+/**
+ * SKOS: the language of labels (default: the file's most common).
+ */
+lang?: string, };
+
+export type CheckRequest = { version: number | null, 
+/**
+ * The language the labels are in (default: the version's, else `en`).
+ */
+lang: string | null, };
 
 export type AuditRequest = { 
 /**
@@ -571,7 +656,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check";
 
 /** The library's limits (dtrag_core::limits). */
 export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

@@ -44,6 +44,14 @@ export function changeKinds(diff: Diff | null): Map<string, ChangeKind[]> {
   return m;
 }
 
+/**
+ * The tree highlights of a quality finding's nodes: shown as "edited" (the tree has one set of
+ * highlight colours; a finding marks nodes to look at, as an edit does).
+ */
+export function findingKinds(keys: readonly string[]): Map<string, ChangeKind[]> {
+  return new Map(keys.map((k) => [k, ["edited"] as ChangeKind[]]));
+}
+
 /** The keys to highlight for one kind. */
 export function keysOfKind(diff: Diff | null, kind: ChangeKind): Set<string> {
   if (!diff) return new Set();

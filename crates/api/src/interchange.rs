@@ -23,8 +23,11 @@ use crate::Handle;
 pub enum FileFormat {
     Jsonl,
     Turtle,
+    #[serde(rename = "ntriples")]
     NTriples,
+    #[serde(rename = "rdfxml")]
     RdfXml,
+    #[serde(rename = "jsonld")]
     JsonLd,
 }
 

@@ -1,7 +1,8 @@
 // The right-hand side: the tab bar and the tabs' panels (each mounted when first opened, then kept).
-import type { Diff, Published } from "../bindings";
+import type { Diff } from "../bindings";
 import type { Connection } from "../hooks/useConnection";
 import type { DraftState } from "../hooks/useDraft";
+import type { ImportActions } from "../hooks/useImport";
 import type { ReviewShared } from "../hooks/useReview";
 import { TABS, type Tabs } from "../hooks/useTabs";
 import type { TreeState } from "../hooks/useTreeState";
@@ -12,6 +13,7 @@ import { DiffPanel } from "./DiffPanel";
 import { DraftPanel } from "./DraftPanel";
 import { ImportForm } from "./ImportForm";
 import { NodeDetails } from "./NodeDetails";
+import { QualityPanel } from "./QualityPanel";
 import { SearchView } from "./SearchView";
 import { ReviewView } from "./review/ReviewView";
 import { AgentsView } from "./agents/AgentsView";
@@ -27,6 +29,7 @@ export function TabPanels({
   onDiff,
   onRestore,
   onImport,
+  onQualityNodes,
 }: {
   tabs: Tabs;
   connection: Connection;
@@ -39,7 +42,9 @@ export function TabPanels({
   /** The diff shown in the diff tab (it highlights the tree). */
   onDiff(diff: Diff | null): void;
   onRestore(version: number): void;
-  onImport(path: string, message: string): Promise<Published | null>;
+  onImport: ImportActions;
+  /** The nodes of the quality finding picked (the tree highlights them). */
+  onQualityNodes(keys: string[]): void;
 }) {
   const { ready, epoch, status } = connection;
   const reveal = (k: string) => void tree.reveal(k);
@@ -130,6 +135,19 @@ export function TabPanels({
             />
           </div>
         )}
+        {visited.has("quality") && (
+          <div hidden={tab !== "quality"} className="tab-panel">
+            <QualityPanel
+              version={selected}
+              ready={ready}
+              onShowNodes={(keys) => {
+                onQualityNodes(keys);
+                // Reveal without leaving the tab: its highlights show on the quality tab only.
+                if (keys.length > 0) void tree.reveal(keys[0], false);
+              }}
+            />
+          </div>
+        )}
         {visited.has("history") && (
           <div hidden={tab !== "history"} className="tab-panel">
             <AuditView refreshKey={auditKey} head={head} onRestore={onRestore} />
@@ -144,7 +162,7 @@ export function TabPanels({
               onEmbedded={connection.switchToEmbedded}
               busy={connection.busy}
             />
-            <ImportForm disabled={!ready} onImport={onImport} />
+            <ImportForm disabled={!ready} onImport={onImport.importFile} onPreview={onImport.previewImport} />
           </div>
         )}
       </div>

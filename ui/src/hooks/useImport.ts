@@ -1,8 +1,14 @@
-// Importing a taxonomy file (connection tab): publishes a version, then the versions are read again.
-import { useCallback } from "react";
-import type { Published } from "../bindings";
+// Importing a taxonomy file (connection tab): previews what it would change, publishes a version,
+// then the versions are read again.
+import { useCallback, useMemo } from "react";
+import type { ImportPreview, Imported } from "../bindings";
 import * as api from "../api";
 import type { Shell } from "./useShell";
+
+export type ImportActions = {
+  importFile(path: string, message: string, opts?: api.ImportOptions): Promise<Imported | null>;
+  previewImport(path: string, opts?: api.ImportOptions): Promise<ImportPreview | null>;
+};
 
 export function useImport({
   run,
@@ -11,10 +17,10 @@ export function useImport({
 }: Pick<Shell, "run" | "report"> & {
   /** After an import that published a version. */
   onImported(): void;
-}) {
-  return useCallback(
-    (path: string, message: string): Promise<Published | null> =>
-      run("Importing…", () => api.importTaxonomy(path, message)).then(
+}): ImportActions {
+  const importFile = useCallback(
+    (path: string, message: string, opts: api.ImportOptions = {}): Promise<Imported | null> =>
+      run("Importing…", () => api.importTaxonomy(path, message, opts)).then(
         (p) => {
           if (p.version !== null) onImported();
           return p;
@@ -26,4 +32,13 @@ export function useImport({
       ),
     [run, report, onImported],
   );
+  const previewImport = useCallback(
+    (path: string, opts: api.ImportOptions = {}): Promise<ImportPreview | null> =>
+      run("Previewing the import…", () => api.previewImport(path, opts)).catch((e: unknown) => {
+        report(e);
+        return null;
+      }),
+    [run, report],
+  );
+  return useMemo(() => ({ importFile, previewImport }), [importFile, previewImport]);
 }

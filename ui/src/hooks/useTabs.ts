@@ -2,7 +2,7 @@
 // the first time it is opened and then kept, hidden, so its state survives switching tabs).
 import { useCallback, useState } from "react";
 
-export type Tab = "details" | "search" | "review" | "agents" | "diff" | "draft" | "history" | "connection";
+export type Tab = "details" | "search" | "review" | "agents" | "diff" | "draft" | "quality" | "history" | "connection";
 
 export const TABS: readonly { id: Tab; label: string }[] = [
   { id: "details", label: "Details" },
@@ -11,6 +11,7 @@ export const TABS: readonly { id: Tab; label: string }[] = [
   { id: "agents", label: "Agents" },
   { id: "diff", label: "Diff" },
   { id: "draft", label: "Draft" },
+  { id: "quality", label: "Quality" },
   { id: "history", label: "History" },
   { id: "connection", label: "Connection" },
 ];
