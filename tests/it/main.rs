@@ -18,6 +18,8 @@ mod edit;
 mod embed_local;
 mod embed_openai;
 mod embedded;
+mod eval;
+mod eval_fusion;
 mod import;
 mod migrations;
 mod property;

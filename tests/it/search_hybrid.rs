@@ -218,12 +218,12 @@ async fn hnsw_answers_equal_the_exact_scan_on_a_small_corpus() {
 }
 
 #[tokio::test]
-async fn hybrid_is_the_weighted_rrf_of_both_lists_and_explains_each_hit() {
+async fn hybrid_rrf_is_the_weighted_rrf_of_both_lists_and_explains_each_hit() {
     let (db, _) = loaded().await;
     let query = "postgresql vector search";
-    let hybrid = search::run(&db.pool, &req(query, Mode::Hybrid), source())
-        .await
-        .unwrap();
+    let mut rrf = req(query, Mode::Hybrid);
+    rrf.fusion = Some(search::Fusion::rrf());
+    let hybrid = search::run(&db.pool, &rrf, source()).await.unwrap();
     let mut bm = req(query, Mode::Bm25);
     bm.k = 50;
     let mut ve = req(query, Mode::Vector);
@@ -275,7 +275,7 @@ async fn hybrid_is_the_weighted_rrf_of_both_lists_and_explains_each_hit() {
     );
 
     // Weights: all on BM25 gives BM25's order.
-    let mut only_bm25 = req(query, Mode::Hybrid);
+    let mut only_bm25 = rrf.clone();
     only_bm25.weights = Weights {
         bm25: 1.0,
         vector: 0.0,

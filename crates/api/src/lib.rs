@@ -12,6 +12,7 @@ pub mod config;
 pub mod database;
 pub mod documents;
 mod error;
+pub mod eval;
 mod handle;
 mod interchange;
 pub mod limits;
@@ -44,6 +45,11 @@ pub mod types {
     pub use dtrag_core::db::embedded::Status as ClusterStatus;
     pub use dtrag_core::db::migrate::Step as MigrationStep;
     pub use dtrag_core::documents::{ChunkSettings, DocSummary, DocumentDetails, IngestReport};
+    pub use dtrag_core::eval::store::GoldenSetSummary;
+    pub use dtrag_core::eval::tune::{Candidate, TuneReport};
+    pub use dtrag_core::eval::{
+        Comparison, EvalOptions, EvalReport, GoldenQuery, ModeReport, QueryChange, QueryScore,
+    };
     pub use dtrag_core::llm::{LlmEndpoint, NewLlm};
     pub use dtrag_core::models::{
         EmbedReport, HnswSettings, IndexReport, KnnPlan, Model, Provider,
@@ -55,9 +61,10 @@ pub mod types {
         BulkOutcome, CategoryCounts, Decision, DecisionOutcome, Reason, RecentDecision,
         ReviewFilter, ReviewItem, ReviewOrder, ReviewPage, ReviewStats, ReviewSuggestion, Undone,
     };
+    pub use dtrag_core::search::tuning::Tuning;
     pub use dtrag_core::search::{
-        Bm25Params, Bm25Signal, Fragment, Hit, Mode, SearchRequest, SearchResult, Timings,
-        VectorSignal, Weights,
+        Bm25Params, Bm25Signal, Fragment, Fusion, FusionMethod, FusionReport, Hit, Mode,
+        SearchRequest, SearchResult, Timings, VectorSignal, Weights,
     };
     pub use dtrag_core::taxonomy::diff::{
         Diff, DiffSpan, Edited, EditedFields, Moved, NodeEntry, Renamed, Summary,

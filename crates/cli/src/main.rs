@@ -49,6 +49,10 @@ enum Command {
     /// Search document chunks: hybrid (BM25 + vector, fused), BM25 or vector, optionally limited
     /// to categories.
     Search(commands::search::SearchArgs),
+    /// Retrieval quality on golden sets: recall, MRR, nDCG and latency per mode; versions
+    /// compared; the hybrid fusion tuned.
+    #[command(subcommand)]
+    Eval(commands::eval::EvalCommand),
     /// Agents: retrieval limited to categories, enforced by PostgreSQL's row-level security.
     #[command(subcommand)]
     Agents(commands::agents::AgentsCommand),
@@ -159,6 +163,7 @@ async fn run(command: Command, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Taxonomy(cmd) => commands::taxonomy::run(cmd, ctx).await,
         Command::Docs(cmd) => commands::documents::run(cmd, ctx).await,
         Command::Search(args) => commands::search::run(args, ctx).await,
+        Command::Eval(cmd) => commands::eval::run(cmd, ctx).await,
         Command::Agents(cmd) => commands::agents::run(cmd, ctx).await,
         Command::Ask(args) => commands::ask::ask(args, ctx).await,
         Command::Llm(cmd) => commands::ask::llm(cmd, ctx).await,

@@ -12,6 +12,7 @@ pub mod classify;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod eval;
 pub mod limits;
 pub mod llm;
 pub mod models;

@@ -9,7 +9,9 @@
 
 mod agents;
 mod corpus_vectors;
+pub mod golden;
 mod measure;
+pub mod quality;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -93,6 +93,7 @@ impl SettingsArgs {
                 vector: self.vector_weight.unwrap_or(base.weights.vector),
             },
             model: self.model.or(base.model),
+            fusion: base.fusion,
         }
     }
 }

@@ -8,12 +8,24 @@ use crate::Ctx;
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
-    /// Search benchmark over the WordNet 3.0 glosses (ingest, BM25, vector, hybrid, recall).
+    /// Search benchmark over the WordNet 3.0 glosses (ingest, BM25, vector, hybrid, recall),
+    /// then the retrieval quality on WordNet golden sets (as search-quality does).
     Search {
         #[arg(long, default_value = "target/dtrag-data")]
         wordnet_dir: PathBuf,
         #[arg(long, default_value = "docs/benchmarks.md")]
         out: PathBuf,
+    },
+    /// Retrieval quality alone: recall@10, MRR, nDCG per mode on golden sets built from WordNet
+    /// (lexical, paraphrase, mixed), over the first --limit glosses (default: all).
+    SearchQuality {
+        #[arg(long, default_value = "target/dtrag-data")]
+        wordnet_dir: PathBuf,
+        #[arg(long, default_value = "docs/benchmarks.md")]
+        out: PathBuf,
+        /// Only the first N gloss documents (embedded once, then cached beside the corpus).
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// Taxonomy benchmark on the WordNet noun hierarchy (3.0 and 3.1).
     Taxonomy {
@@ -81,7 +93,13 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
                     .await?;
             dtrag_bench::write_section(&out, "search", &report.markdown())?;
             ctx.out.value(&report, || report.markdown());
+            quality(&h, &wordnet_dir, &out, None, ctx, &mut say).await?;
         }
+        BenchCommand::SearchQuality {
+            wordnet_dir,
+            out,
+            limit,
+        } => quality(&h, &wordnet_dir, &out, limit, ctx, &mut say).await?,
         BenchCommand::Taxonomy { wordnet_dir, out } => {
             let report = dtrag_bench::taxonomy::run(h.pool(), &wordnet_dir, &mut say).await?;
             dtrag_bench::write_section(&out, "taxonomy", &report.markdown())?;
@@ -124,5 +142,26 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
             ctx.out.value(&report, || report.markdown());
         }
     }
+    Ok(())
+}
+
+async fn quality(
+    h: &dtrag_api::Handle,
+    wordnet_dir: &std::path::Path,
+    out: &std::path::Path,
+    limit: Option<usize>,
+    ctx: &Ctx,
+    say: &mut dyn FnMut(String),
+) -> anyhow::Result<()> {
+    let report = dtrag_bench::search::quality::run(
+        h.pool(),
+        wordnet_dir,
+        &ctx.config.models_dir,
+        limit,
+        say,
+    )
+    .await?;
+    dtrag_bench::write_section(out, "search-quality", &report.markdown())?;
+    ctx.out.value(&report, || report.markdown());
     Ok(())
 }

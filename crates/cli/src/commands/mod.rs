@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bench;
 pub mod db;
 pub mod documents;
+pub mod eval;
 pub mod models;
 pub mod review;
 pub mod search;

@@ -2,7 +2,9 @@
 
 use clap::{Args, ValueEnum};
 
-use dtrag_api::types::{AgentSearch, Bm25Params, Mode, SearchRequest, SearchResult, Weights};
+use dtrag_api::types::{
+    AgentSearch, Bm25Params, Fusion, FusionMethod, Mode, SearchRequest, SearchResult, Weights,
+};
 use dtrag_api::{agents, search};
 
 use crate::output::Out;
@@ -23,6 +25,16 @@ impl ModeArg {
             ModeArg::Vector => Mode::Vector,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FusionArg {
+    /// Weighted reciprocal rank fusion.
+    Rrf,
+    /// Convex combination of min-max normalised scores.
+    Minmax,
+    /// Convex combination of z-scores.
+    Zscore,
 }
 
 #[derive(Args)]
@@ -56,6 +68,13 @@ pub struct SearchArgs {
     /// Weight of the vector list in hybrid fusion.
     #[arg(long, default_value_t = 1.0, conflicts_with = "agent")]
     vector_weight: f64,
+    /// Hybrid fusion (default: the model's tuning from `dtrag eval search --tune`, else RRF with
+    /// the BM25 weight scaled by the lexical evidence).
+    #[arg(long, value_enum, conflicts_with = "agent")]
+    fusion: Option<FusionArg>,
+    /// Keep the BM25 weight fixed instead of scaling it by how much of the query BM25 matched.
+    #[arg(long, conflicts_with = "agent")]
+    no_evidence: bool,
     /// Reciprocal rank fusion constant.
     #[arg(long, default_value_t = 60.0, conflicts_with = "agent")]
     rrf_k: f64,
@@ -101,6 +120,17 @@ pub async fn run(args: SearchArgs, ctx: &Ctx) -> anyhow::Result<()> {
             bm25: args.bm25_weight,
             vector: args.vector_weight,
         },
+        fusion: match (args.fusion, args.no_evidence) {
+            (None, false) => None,
+            (f, no_evidence) => Some(Fusion {
+                method: match f {
+                    Some(FusionArg::Zscore) => FusionMethod::Zscore,
+                    Some(FusionArg::Minmax) => FusionMethod::Minmax,
+                    Some(FusionArg::Rrf) | None => FusionMethod::Rrf,
+                },
+                evidence: !no_evidence,
+            }),
+        },
         rrf_k: args.rrf_k,
         exact: args.exact,
         model: args.model,
@@ -123,11 +153,29 @@ fn print_result(out: &Out, result: &SearchResult) {
         for h in &result.hits {
             let snippet: String = h.text.chars().take(120).collect();
             let mut why = Vec::new();
+            let fused = result.fusion.is_some();
+            let part = |n: f64, w: f64| {
+                if fused {
+                    format!(" (norm {n:.3} × w {w:.2})")
+                } else {
+                    String::new()
+                }
+            };
             if let Some(b) = h.bm25 {
-                why.push(format!("bm25 #{} {:.3}", b.rank, b.score));
+                why.push(format!(
+                    "bm25 #{} {:.3}{}",
+                    b.rank,
+                    b.score,
+                    part(b.normalized, b.weight)
+                ));
             }
             if let Some(v) = h.vector {
-                why.push(format!("vector #{} d={:.3}", v.rank, v.distance));
+                why.push(format!(
+                    "vector #{} d={:.3}{}",
+                    v.rank,
+                    v.distance,
+                    part(v.normalized, v.weight)
+                ));
             }
             s += &format!(
                 "{:>3}. {:.4}  {} [{}]  ({})\n     {}\n",
@@ -137,6 +185,16 @@ fn print_result(out: &Out, result: &SearchResult) {
                 h.document,
                 why.join(", "),
                 snippet.replace('\n', " ")
+            );
+        }
+        if let Some(f) = &result.fusion {
+            s += &format!(
+                "fusion: {}{}, lexical evidence {:.2}, weights bm25 {:.2} : vector {:.2}\n",
+                super::eval::fusion_name(&f.fusion),
+                if f.tuned { " (tuned)" } else { "" },
+                f.lexical_evidence,
+                f.bm25_weight,
+                f.vector_weight
             );
         }
         let t = &result.timings;

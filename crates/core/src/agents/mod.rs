@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::search::{Mode, SearchRequest, Weights};
+use crate::search::{Fusion, Mode, SearchRequest, Weights};
 
 pub use store::{create, credentials, get, list, remove, update};
 
@@ -33,6 +33,10 @@ pub struct AgentSettings {
     pub weights: Weights,
     /// Embedding model name (default: the default model at search time).
     pub model: Option<String>,
+    /// Hybrid fusion (`dtrag eval search --tune --agent` sets it; default: the model's tuning, or
+    /// the built-in default).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fusion: Option<Fusion>,
 }
 
 impl Default for AgentSettings {
@@ -42,6 +46,7 @@ impl Default for AgentSettings {
             k: 10,
             weights: Weights::default(),
             model: None,
+            fusion: None,
         }
     }
 }
@@ -149,6 +154,7 @@ impl AgentSettings {
             mode: self.mode,
             k: self.k,
             weights: self.weights,
+            fusion: self.fusion,
             model: self.model.clone(),
             ..SearchRequest::default()
         }

@@ -32,10 +32,17 @@ pub enum Bm25Stats {
     Visible,
 }
 
-/// The best `k` chunks for `query`, best first: score(D, Q) = Σ_{t ∈ Q} idf(t) · tf(t, D) ·
-/// (k1 + 1) / (tf(t, D) + k1 · (1 − b + b · |D| / avgdl)), idf(t) = ln(1 + (N − df + 0.5) /
-/// (df + 0.5)), with terms and tf from the English text-search configuration. `scope`: only these
-/// chunks.
+/// A BM25 list with what fusion reads as its evidence: per hit, the summed idf of the query
+/// terms it contains (same order as `ranked`), and the idf mass of all the query's terms (a term
+/// absent from the corpus counts with df = 0).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bm25List {
+    pub ranked: Vec<Ranked>,
+    pub matched: Vec<f64>,
+    pub query_idf: f64,
+}
+
+/// The best `k` chunks for `query`, best first (see [`ranked_with_evidence`]).
 pub async fn ranked(
     conn: &mut PgConnection,
     query: &str,
@@ -44,6 +51,23 @@ pub async fn ranked(
     params: Bm25Params,
     stats: Bm25Stats,
 ) -> Result<Vec<Ranked>> {
+    Ok(ranked_with_evidence(conn, query, k, scope, params, stats)
+        .await?
+        .ranked)
+}
+
+/// The best `k` chunks for `query`, best first: score(D, Q) = Σ_{t ∈ Q} idf(t) · tf(t, D) ·
+/// (k1 + 1) / (tf(t, D) + k1 · (1 − b + b · |D| / avgdl)), idf(t) = ln(1 + (N − df + 0.5) /
+/// (df + 0.5)), with terms and tf from the English text-search configuration. `scope`: only these
+/// chunks.
+pub async fn ranked_with_evidence(
+    conn: &mut PgConnection,
+    query: &str,
+    k: i64,
+    scope: Option<&[i64]>,
+    params: Bm25Params,
+    stats: Bm25Stats,
+) -> Result<Bm25List> {
     let filter = if scope.is_some() {
         "WHERE p.chunk_id IN (SELECT unnest($5::int8[]))"
     } else {
@@ -69,12 +93,20 @@ pub async fn ranked(
                      GROUP BY p.term, c.n)"
         }
     };
+    // Terms the corpus lacks count at df = 0: a query word BM25 cannot match lowers its evidence.
+    let total = "total AS (SELECT coalesce((SELECT sum(idf) FROM idf), 0)
+                            + (SELECT count(*) FROM q WHERE q.term NOT IN (SELECT term FROM idf))
+                              * ln(1 + (co.n + 0.5) / 0.5) AS idf
+                     FROM corpus co)";
     let sql = format!(
         "WITH q AS (SELECT DISTINCT u.lexeme AS term FROM unnest(to_tsvector('english', $1)) AS u),
-         {statistics}
+         {statistics},
+         {total}
          SELECT p.chunk_id,
                 sum(i.idf * p.tf::float8 * ($3 + 1)
-                    / (p.tf::float8 + $3 * (1 - $4 + $4 * p.len / co.avgdl))) AS score
+                    / (p.tf::float8 + $3 * (1 - $4 + $4 * p.len / co.avgdl))) AS score,
+                sum(i.idf) AS matched,
+                (SELECT idf FROM total) AS total
          FROM idf i
          JOIN bm25_posting p ON p.term = i.term
          CROSS JOIN corpus co
@@ -83,7 +115,7 @@ pub async fn ranked(
          ORDER BY score DESC, p.chunk_id
          LIMIT $2"
     );
-    let rows: Vec<(i64, f64)> = sqlx::query_as(&sql)
+    let rows: Vec<(i64, f64, f64, f64)> = sqlx::query_as(&sql)
         .bind(query)
         .bind(k)
         .bind(params.k1)
@@ -91,8 +123,14 @@ pub async fn ranked(
         .bind(scope)
         .fetch_all(conn)
         .await?;
-    Ok(rows
+    let query_idf = rows.first().map(|r| r.3).unwrap_or(0.0);
+    let (ranked, matched) = rows
         .into_iter()
-        .map(|(chunk_id, value)| Ranked { chunk_id, value })
-        .collect())
+        .map(|(chunk_id, value, matched, _)| (Ranked { chunk_id, value }, matched))
+        .unzip();
+    Ok(Bm25List {
+        ranked,
+        matched,
+        query_idf,
+    })
 }

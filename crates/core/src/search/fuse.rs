@@ -1,8 +1,21 @@
-//! Reciprocal rank fusion: each retriever contributes `weight / (k + rank)` for every hit it
-//! ranked (ranks from 1), so agreement between BM25 and vector search lifts a chunk without the
-//! two scores having to share a scale. Ties break by chunk id for a stable order.
+//! Fusion of the BM25 and vector lists into one ranking.
+//!
+//! - [`rrf`]: weighted reciprocal rank fusion, `weight / (k + rank)` per list; needs no shared
+//!   scale, but sees only ranks, so a BM25 list that matched every query word and one that matched
+//!   a stop-word-like fragment count the same.
+//! - [`convex`]: a convex combination of per-list normalised scores (min-max or z-score; Bruch,
+//!   Gai & Ingber 2022 found it more robust than RRF once its one weight is set).
+//! - [`lexical_evidence`] and [`query_weights`]: the per-query BM25 weight, scaled by how much of
+//!   the query's idf mass the best BM25 hits actually matched, so a BM25 list built on no real
+//!   match gets no say and one that matched everything keeps its full weight.
+//!
+//! Ties break by chunk id for a stable order everywhere.
 
 use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Weights;
 
 /// A chunk as one retriever ranked it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -12,12 +25,107 @@ pub struct Ranked {
     pub value: f64,
 }
 
-/// What fusion made of one chunk: its fused score and its rank in each list (1-based).
+/// What fusion made of one chunk: its fused score, and per list its rank (1-based) and the
+/// normalised score it contributed (before weighting; `None`: absent from that list).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fused {
     pub chunk_id: i64,
     pub score: f64,
     pub ranks: Vec<Option<usize>>,
+    pub normalized: Vec<Option<f64>>,
+}
+
+/// How scores are made comparable before they are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum FusionMethod {
+    /// Weighted reciprocal rank fusion (ranks only).
+    Rrf,
+    /// Convex combination of min-max normalised scores.
+    Minmax,
+    /// Convex combination of z-scores.
+    Zscore,
+}
+
+/// A fusion: the method and whether the BM25 weight follows the query's lexical evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Fusion {
+    pub method: FusionMethod,
+    /// Scale the BM25 weight by [`lexical_evidence`] (0: the lexical side gets no say).
+    pub evidence: bool,
+}
+
+impl Default for Fusion {
+    /// The default, chosen from the measurements in docs/benchmarks.md (see architecture.md):
+    /// weighted RRF whose BM25 weight follows the lexical evidence. It kept the agreement bonus
+    /// that made RRF best on mixed queries while taking BM25's say away on paraphrases; the
+    /// convex combinations lost up to three queries in 40 on the mixed set at equal weights.
+    fn default() -> Self {
+        Fusion {
+            method: FusionMethod::Rrf,
+            evidence: true,
+        }
+    }
+}
+
+impl Fusion {
+    /// Plain weighted RRF, as searches fused before issue 13.
+    pub fn rrf() -> Self {
+        Fusion {
+            method: FusionMethod::Rrf,
+            evidence: false,
+        }
+    }
+}
+
+/// The evidence is raised to this power before it scales the BM25 weight: a list whose best hit
+/// matched half the query's idf mass keeps a quarter of its weight. Squaring measured best with
+/// RRF on the WordNet sets of the tests (against 0.5, 1 and 3; see docs/architecture.md).
+pub const EVIDENCE_POWER: i32 = 2;
+
+/// How many of the first BM25 hits are looked at for evidence.
+pub const EVIDENCE_HITS: usize = 10;
+
+/// The share (0..=1) of the query's idf mass that the best of `matched` (each hit's summed idf of
+/// the query terms it contains, best hits first) covers; `query_idf` counts every query term,
+/// also those absent from the corpus. No hit or no query term: 0.
+pub fn lexical_evidence(matched: &[f64], query_idf: f64) -> f64 {
+    if query_idf.is_nan() || query_idf <= 0.0 {
+        return 0.0;
+    }
+    let best = matched
+        .iter()
+        .take(EVIDENCE_HITS)
+        .copied()
+        .fold(0.0f64, f64::max);
+    (best / query_idf).clamp(0.0, 1.0)
+}
+
+/// The weights this query is fused with: the BM25 weight scaled by `evidence^EVIDENCE_POWER` when
+/// given; for the convex methods the two are then scaled to sum to 1 (RRF keeps their scale, which
+/// does not change its order). Both zero stays both zero.
+pub fn query_weights(w: Weights, method: FusionMethod, evidence: Option<f64>) -> Weights {
+    let bm25 = match evidence {
+        Some(e) => w.bm25 * e.clamp(0.0, 1.0).powi(EVIDENCE_POWER),
+        None => w.bm25,
+    };
+    let sum = bm25 + w.vector;
+    match method {
+        FusionMethod::Rrf => Weights {
+            bm25,
+            vector: w.vector,
+        },
+        _ if sum > 0.0 => Weights {
+            bm25: bm25 / sum,
+            vector: w.vector / sum,
+        },
+        _ => Weights {
+            bm25: 0.0,
+            vector: 0.0,
+        },
+    }
 }
 
 /// Fuses ranked lists with weights (`lists[i]` is weighted `weights[i]`); `rrf_k` damps the
@@ -27,21 +135,30 @@ pub fn rrf(lists: &[&[Ranked]], weights: &[f64], rrf_k: f64, k: usize) -> Vec<Fu
     for (li, list) in lists.iter().enumerate() {
         let w = weights.get(li).copied().unwrap_or(1.0);
         for (pos, r) in list.iter().enumerate() {
-            let entry = by_chunk.entry(r.chunk_id).or_insert_with(|| Fused {
-                chunk_id: r.chunk_id,
-                score: 0.0,
-                ranks: vec![None; lists.len()],
-            });
+            let entry = entry(&mut by_chunk, r.chunk_id, lists.len());
             if entry.ranks[li].is_none() {
+                let contribution = 1.0 / (rrf_k + (pos + 1) as f64);
                 entry.ranks[li] = Some(pos + 1);
-                entry.score += w / (rrf_k + (pos + 1) as f64);
+                entry.normalized[li] = Some(contribution);
+                entry.score += w * contribution;
             }
         }
     }
-    let mut fused: Vec<Fused> = by_chunk
-        .into_values()
-        .filter(|f| f.score > 0.0 || weights.iter().all(|w| *w == 0.0))
-        .collect();
+    let keep_all = weights.iter().all(|w| *w == 0.0);
+    finish(by_chunk, k, |f| f.score > 0.0 || keep_all)
+}
+
+fn entry(by_chunk: &mut HashMap<i64, Fused>, chunk_id: i64, lists: usize) -> &mut Fused {
+    by_chunk.entry(chunk_id).or_insert_with(|| Fused {
+        chunk_id,
+        score: 0.0,
+        ranks: vec![None; lists],
+        normalized: vec![None; lists],
+    })
+}
+
+fn finish(by_chunk: HashMap<i64, Fused>, k: usize, keep: impl Fn(&Fused) -> bool) -> Vec<Fused> {
+    let mut fused: Vec<Fused> = by_chunk.into_values().filter(|f| keep(f)).collect();
     fused.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -51,60 +168,94 @@ pub fn rrf(lists: &[&[Ranked]], weights: &[f64], rrf_k: f64, k: usize) -> Vec<Fu
     fused
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn list(ids: &[i64]) -> Vec<Ranked> {
-        ids.iter()
-            .map(|&chunk_id| Ranked {
-                chunk_id,
-                value: 0.0,
-            })
-            .collect()
+/// Normalised scores of one list (higher is better) and the value a chunk absent from the list
+/// gets. Min-max maps the list onto [0, 1] (all equal: all 1) and an absent chunk to 0, the
+/// list's floor; z-score maps to (s − mean) / sd (sd 0: all 0) and an absent chunk to the list's
+/// lowest z-score, so absence never ranks above the worst listed hit.
+pub fn normalize(scores: &[f64], method: FusionMethod) -> (Vec<f64>, f64) {
+    if scores.is_empty() {
+        return (Vec::new(), 0.0);
     }
-
-    #[test]
-    fn agreement_beats_a_single_first_place() {
-        let a = list(&[1, 2, 3]);
-        let b = list(&[2, 4, 1]);
-        let f = rrf(&[&a, &b], &[1.0, 1.0], 60.0, 10);
-        let order: Vec<i64> = f.iter().map(|x| x.chunk_id).collect();
-        // 2: 1/62 + 1/61; 1: 1/61 + 1/63; 4: 1/62; 3: 1/63.
-        assert_eq!(order, [2, 1, 4, 3]);
-        assert_eq!(f[0].ranks, [Some(2), Some(1)]);
-        assert!((f[0].score - (1.0 / 62.0 + 1.0 / 61.0)).abs() < 1e-12);
-        assert_eq!(f[2].ranks, [None, Some(2)]);
-    }
-
-    #[test]
-    fn weights_tilt_the_order_and_zero_weight_silences_a_list() {
-        let a = list(&[1, 2]);
-        let b = list(&[2, 1]);
-        let tilt = rrf(&[&a, &b], &[2.0, 1.0], 60.0, 10);
-        assert_eq!(tilt[0].chunk_id, 1);
-        let only_b = rrf(&[&a, &b], &[0.0, 1.0], 60.0, 10);
-        assert_eq!(
-            only_b.iter().map(|x| x.chunk_id).collect::<Vec<_>>(),
-            [2, 1]
-        );
-    }
-
-    #[test]
-    fn ties_break_by_chunk_id_and_k_truncates() {
-        let a = list(&[9]);
-        let b = list(&[3]);
-        let f = rrf(&[&a, &b], &[1.0, 1.0], 60.0, 10);
-        assert_eq!(f.iter().map(|x| x.chunk_id).collect::<Vec<_>>(), [3, 9]);
-        assert_eq!(rrf(&[&a, &b], &[1.0, 1.0], 60.0, 1).len(), 1);
-        assert!(rrf(&[], &[], 60.0, 10).is_empty());
-    }
-
-    #[test]
-    fn a_duplicate_in_one_list_counts_once_at_its_best_rank() {
-        let a = list(&[5, 5, 6]);
-        let f = rrf(&[&a], &[1.0], 60.0, 10);
-        assert_eq!(f[0].ranks, [Some(1)]);
-        assert!((f[0].score - 1.0 / 61.0).abs() < 1e-12);
+    let n = scores.len() as f64;
+    match method {
+        FusionMethod::Zscore => {
+            let mean = scores.iter().sum::<f64>() / n;
+            let sd = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / n).sqrt();
+            let z: Vec<f64> = scores
+                .iter()
+                .map(|s| if sd > 0.0 { (s - mean) / sd } else { 0.0 })
+                .collect();
+            let floor = z.iter().copied().fold(f64::INFINITY, f64::min);
+            (z, floor)
+        }
+        // Rrf never normalises scores; min-max is the reading for it too (single modes).
+        FusionMethod::Minmax | FusionMethod::Rrf => {
+            let lo = scores.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let out = scores
+                .iter()
+                .map(|s| if hi > lo { (s - lo) / (hi - lo) } else { 1.0 })
+                .collect();
+            (out, 0.0)
+        }
     }
 }
+
+/// A convex combination `Σ weights[i] · n_i(chunk)` of the lists' normalised scores (`lists[i]`:
+/// chunks with scores where higher is better, best first; `method`: Minmax or Zscore). A chunk
+/// absent from a list gets that list's floor (see [`normalize`]); a list of weight 0 adds nothing
+/// and brings in no chunk. Returns the best `k`.
+pub fn convex(lists: &[&[Ranked]], weights: &[f64], method: FusionMethod, k: usize) -> Vec<Fused> {
+    let mut by_chunk: HashMap<i64, Fused> = HashMap::new();
+    let mut floors = Vec::with_capacity(lists.len());
+    let all_silent = weights.iter().all(|w| *w == 0.0);
+    for (li, list) in lists.iter().enumerate() {
+        let w = weights.get(li).copied().unwrap_or(1.0);
+        let scores: Vec<f64> = list.iter().map(|r| r.value).collect();
+        let (norm, floor) = normalize(&scores, method);
+        floors.push(floor);
+        if w == 0.0 && !all_silent {
+            continue;
+        }
+        for (pos, (r, n)) in list.iter().zip(norm).enumerate() {
+            let entry = entry(&mut by_chunk, r.chunk_id, lists.len());
+            if entry.ranks[li].is_none() {
+                entry.ranks[li] = Some(pos + 1);
+                entry.normalized[li] = Some(n);
+            }
+        }
+    }
+    for f in by_chunk.values_mut() {
+        f.score = (0..lists.len())
+            .map(|li| {
+                weights.get(li).copied().unwrap_or(1.0) * f.normalized[li].unwrap_or(floors[li])
+            })
+            .sum();
+    }
+    finish(by_chunk, k, |_| true)
+}
+
+/// Fills in the ranks (and normalised scores) of chunks from lists a zero weight kept out of
+/// the fusion, so every hit's explanation names its place in both lists.
+pub fn explain(fused: &mut [Fused], lists: &[&[Ranked]], method: FusionMethod, rrf_k: f64) {
+    for (li, list) in lists.iter().enumerate() {
+        let scores: Vec<f64> = list.iter().map(|r| r.value).collect();
+        let (norm, _) = normalize(&scores, method);
+        for f in fused.iter_mut() {
+            if f.ranks[li].is_some() {
+                continue;
+            }
+            if let Some(pos) = list.iter().position(|r| r.chunk_id == f.chunk_id) {
+                f.ranks[li] = Some(pos + 1);
+                f.normalized[li] = Some(match method {
+                    FusionMethod::Rrf => 1.0 / (rrf_k + (pos + 1) as f64),
+                    _ => norm[pos],
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "fuse_tests.rs"]
+mod tests;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Bm25Params;
+use super::{Bm25Params, Fusion};
 use crate::error::{Error, Result};
 use crate::limits;
 
@@ -48,6 +48,10 @@ pub struct SearchRequest {
     pub version: Option<i64>,
     pub bm25: Bm25Params,
     pub weights: Weights,
+    /// How the two lists are fused (hybrid). `None`: the fusion and weights `dtrag eval search
+    /// --tune` stored for the model, else [`Fusion::default`] with `weights`.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub fusion: Option<Fusion>,
     /// RRF damping constant.
     pub rrf_k: f64,
     /// Brute-force vector scan instead of HNSW (ground truth for recall).
@@ -70,6 +74,7 @@ impl Default for SearchRequest {
             version: None,
             bm25: Bm25Params::default(),
             weights: Weights::default(),
+            fusion: None,
             rrf_k: 60.0,
             exact: false,
             model: None,

@@ -2,24 +2,46 @@
 
 use serde::Serialize;
 
-use super::{present, Fragment, Mode};
+use super::{present, Fragment, Fusion, Mode};
 use crate::models::KnnPlan;
 
 /// A hit's BM25 side.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Bm25Signal {
     pub rank: usize,
     pub score: f64,
+    /// The score as fusion read it: min-max or z-score within the list, or 1/(rrf_k + rank).
+    pub normalized: f64,
+    /// The weight this side had in this query's fusion (1 in a single mode).
+    pub weight: f64,
 }
 
 /// A hit's vector side.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VectorSignal {
     pub rank: usize,
-    /// Cosine distance (0 = same direction, 2 = opposite).
+    /// Cosine distance (0 = same direction, 2 = opposite); the score fused is 1 − distance.
     pub distance: f64,
+    /// The score as fusion read it (see [`Bm25Signal::normalized`]).
+    pub normalized: f64,
+    /// The weight this side had in this query's fusion (1 in a single mode).
+    pub weight: f64,
+}
+
+/// How a hybrid search fused its lists.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FusionReport {
+    pub fusion: Fusion,
+    /// Share of the query's idf mass matched by the best BM25 hit (0..=1).
+    pub lexical_evidence: f64,
+    /// The weights as asked (or stored by tuning) before the evidence scaled them.
+    pub bm25_weight: f64,
+    pub vector_weight: f64,
+    /// Whether fusion and weights are the ones `dtrag eval search --tune` stored for the model.
+    pub tuned: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,7 +53,7 @@ pub struct Hit {
     /// The document's source id.
     pub document: String,
     pub title: String,
-    /// The mode's score: BM25 score, 1 − cosine distance, or the fused RRF score.
+    /// The mode's score: BM25 score, 1 − cosine distance, or the fused score.
     pub score: f64,
     pub text: String,
     /// `text` cut into plain and matching pieces, for highlighting.
@@ -93,6 +115,8 @@ pub struct SearchResult {
     /// How many candidates each retriever contributed (hybrid: the depth of the lists fused; a
     /// hit absent from a list was not in its top `candidates`).
     pub candidates: usize,
+    /// How the lists were fused (hybrid only).
+    pub fusion: Option<FusionReport>,
     /// Said when the search was not what was asked, and why (a vector or hybrid search that
     /// ran as BM25 because there are no vectors yet).
     pub notice: Option<String>,

@@ -7,10 +7,9 @@ use sqlx::{PgConnection, PgPool};
 
 use super::bm25::Bm25Stats;
 use super::fuse::{self, Ranked};
+use super::fused;
 use super::{bm25 as bm25_list, present, scope_chunks, vector};
-use super::{
-    Bm25Params, Bm25Signal, Hit, Mode, SearchRequest, SearchResult, Timings, VectorSignal,
-};
+use super::{Bm25Params, Bm25Signal, Hit, Mode, SearchRequest, SearchResult, Timings};
 use crate::error::{Error, Result};
 use crate::models::{self, Counts, EmbedderSource, KnnPlan, Model};
 
@@ -56,12 +55,15 @@ pub(crate) struct Prepared {
     pub scope: Option<Vec<i64>>,
     pub notice: Option<String>,
     pub timings: Timings,
+    /// Whether `req.fusion` and `req.weights` came from the model's stored tuning.
+    pub tuned: bool,
 }
 
-/// The two ranked lists.
+/// The two ranked lists, and the BM25 side's evidence (see [`fuse::lexical_evidence`]).
 pub(crate) struct Lists {
-    bm25: Vec<Ranked>,
-    vector: Vec<Ranked>,
+    pub bm25: Vec<Ranked>,
+    pub vector: Vec<Ranked>,
+    pub evidence: f64,
 }
 
 /// Checks the request, computes its `under` scope and picks the model and plan.
@@ -120,16 +122,19 @@ pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Res
     let plan = model
         .as_ref()
         .map(|m| vector::plan_for(req.exact || !m.indexed, scope.as_deref()));
+    let mut req = SearchRequest {
+        mode,
+        ..req.clone()
+    };
+    let tuned = fused::resolve(&mut *conn, &mut req, model.as_ref()).await?;
     Ok(Prepared {
-        req: SearchRequest {
-            mode,
-            ..req.clone()
-        },
+        req,
         model,
         plan,
         scope,
         notice,
         timings,
+        tuned,
     })
 }
 
@@ -146,10 +151,12 @@ pub(crate) async fn retrieve(
     let (req, scope) = (&p.req, p.scope.as_deref());
     let bm25_side = async {
         if req.mode == Mode::Vector {
-            return Ok::<_, Error>((Vec::new(), 0.0));
+            return Ok::<_, Error>((Default::default(), 0.0));
         }
         let t = Instant::now();
-        let list = bm25_list::ranked(&mut *conn, &req.query, want, scope, req.bm25, stats).await?;
+        let list =
+            bm25_list::ranked_with_evidence(&mut *conn, &req.query, want, scope, req.bm25, stats)
+                .await?;
         Ok((list, ms(t)))
     };
     let vector_side = async {
@@ -184,7 +191,11 @@ pub(crate) async fn retrieve(
     p.timings.bm25_ms = bm25_ms;
     p.timings.embed_ms = embed_ms;
     p.timings.vector_ms = vector_ms;
-    Ok(Lists { bm25, vector })
+    Ok(Lists {
+        evidence: fuse::lexical_evidence(&bm25.matched, bm25.query_idf),
+        bm25: bm25.ranked,
+        vector,
+    })
 }
 
 /// Fuses the lists and reads the hits' details.
@@ -195,39 +206,16 @@ pub(crate) async fn present(
     started: Instant,
 ) -> Result<SearchResult> {
     let (req, mode) = (&p.req, p.req.mode);
-    let fused: Vec<(i64, f64)> = match mode {
-        Mode::Bm25 => lists.bm25.iter().map(|r| (r.chunk_id, r.value)).collect(),
-        Mode::Vector => lists
-            .vector
-            .iter()
-            .map(|r| (r.chunk_id, 1.0 - r.value))
-            .collect(),
-        Mode::Hybrid => fuse::rrf(
-            &[&lists.bm25, &lists.vector],
-            &[req.weights.bm25, req.weights.vector],
-            req.rrf_k,
-            req.k,
-        )
-        .into_iter()
-        .map(|f| (f.chunk_id, f.score))
-        .collect(),
-    };
-    let signal = |list: &[Ranked], id: i64| {
-        list.iter()
-            .position(|r| r.chunk_id == id)
-            .map(|p| (p + 1, list[p].value))
-    };
-    let ids: Vec<i64> = fused.iter().map(|f| f.0).collect();
+    let f = fused::fuse(req, &lists, p.tuned);
+    let ids: Vec<i64> = f.hits.iter().map(|h| h.chunk_id).collect();
     let mut details = present::details(&mut *conn, &ids, &req.query).await?;
-    let hits = fused
+    let hits = f
+        .hits
         .iter()
         .enumerate()
-        .filter_map(|(i, &(id, score))| {
-            let d = details.remove(&id)?;
-            let bm25 = signal(&lists.bm25, id).map(|(rank, score)| Bm25Signal { rank, score });
-            let vector =
-                signal(&lists.vector, id).map(|(rank, distance)| VectorSignal { rank, distance });
-            Some(Hit::new(i + 1, id, score, d, bm25, vector))
+        .filter_map(|(i, h)| {
+            let d = details.remove(&h.chunk_id)?;
+            Some(Hit::new(i + 1, h.chunk_id, h.score, d, h.bm25, h.vector))
         })
         .collect();
     let mut timings = p.timings;
@@ -239,6 +227,7 @@ pub(crate) async fn present(
         plan: if mode == Mode::Bm25 { None } else { p.plan },
         scope_chunks: p.scope.as_ref().map(Vec::len),
         candidates: req.depth(),
+        fusion: f.report,
         notice: p.notice,
         timings,
     })
@@ -264,6 +253,8 @@ pub async fn bm25(
             let signal = Bm25Signal {
                 rank: i + 1,
                 score: r.value,
+                normalized: r.value,
+                weight: 1.0,
             };
             Some(Hit::new(i + 1, r.chunk_id, r.value, d, Some(signal), None))
         })

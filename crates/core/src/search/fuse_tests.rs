@@ -1,0 +1,190 @@
+//! Each fusion function against values computed by hand.
+
+use super::*;
+
+fn list(ids: &[i64]) -> Vec<Ranked> {
+    ids.iter()
+        .map(|&chunk_id| Ranked {
+            chunk_id,
+            value: 0.0,
+        })
+        .collect()
+}
+
+fn scored(pairs: &[(i64, f64)]) -> Vec<Ranked> {
+    pairs
+        .iter()
+        .map(|&(chunk_id, value)| Ranked { chunk_id, value })
+        .collect()
+}
+
+fn ids(f: &[Fused]) -> Vec<i64> {
+    f.iter().map(|x| x.chunk_id).collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn agreement_beats_a_single_first_place() {
+    let a = list(&[1, 2, 3]);
+    let b = list(&[2, 4, 1]);
+    let f = rrf(&[&a, &b], &[1.0, 1.0], 60.0, 10);
+    // 2: 1/62 + 1/61; 1: 1/61 + 1/63; 4: 1/62; 3: 1/63.
+    assert_eq!(ids(&f), [2, 1, 4, 3]);
+    assert_eq!(f[0].ranks, [Some(2), Some(1)]);
+    assert!(close(f[0].score, 1.0 / 62.0 + 1.0 / 61.0));
+    assert_eq!(f[0].normalized, [Some(1.0 / 62.0), Some(1.0 / 61.0)]);
+    assert_eq!(f[2].ranks, [None, Some(2)]);
+}
+
+#[test]
+fn weights_tilt_the_order_and_zero_weight_silences_a_list() {
+    let a = list(&[1, 2]);
+    let b = list(&[2, 1]);
+    let tilt = rrf(&[&a, &b], &[2.0, 1.0], 60.0, 10);
+    assert_eq!(tilt[0].chunk_id, 1);
+    let only_b = rrf(&[&a, &b], &[0.0, 1.0], 60.0, 10);
+    assert_eq!(ids(&only_b), [2, 1]);
+}
+
+#[test]
+fn ties_break_by_chunk_id_and_k_truncates() {
+    let a = list(&[9]);
+    let b = list(&[3]);
+    let f = rrf(&[&a, &b], &[1.0, 1.0], 60.0, 10);
+    assert_eq!(ids(&f), [3, 9]);
+    assert_eq!(rrf(&[&a, &b], &[1.0, 1.0], 60.0, 1).len(), 1);
+    assert!(rrf(&[], &[], 60.0, 10).is_empty());
+    assert!(convex(&[], &[], FusionMethod::Minmax, 10).is_empty());
+}
+
+#[test]
+fn a_duplicate_in_one_list_counts_once_at_its_best_rank() {
+    let a = list(&[5, 5, 6]);
+    let f = rrf(&[&a], &[1.0], 60.0, 10);
+    assert_eq!(f[0].ranks, [Some(1)]);
+    assert!(close(f[0].score, 1.0 / 61.0));
+}
+
+#[test]
+fn min_max_and_z_score_normalisation_by_hand() {
+    let (n, floor) = normalize(&[10.0, 6.0, 2.0], FusionMethod::Minmax);
+    assert_eq!(n, [1.0, 0.5, 0.0]);
+    assert_eq!(floor, 0.0);
+    // All equal: every listed hit is the best.
+    assert_eq!(normalize(&[3.0, 3.0], FusionMethod::Minmax).0, [1.0, 1.0]);
+    // mean 6, population sd sqrt(32/3) = 3.2660; z = ±1.2247, 0.
+    let (z, floor) = normalize(&[10.0, 6.0, 2.0], FusionMethod::Zscore);
+    let sd = (32.0f64 / 3.0).sqrt();
+    assert!(close(z[0], 4.0 / sd) && close(z[1], 0.0) && close(z[2], -4.0 / sd));
+    assert!(close(floor, -4.0 / sd));
+    assert_eq!(normalize(&[1.0], FusionMethod::Zscore), (vec![0.0], 0.0));
+    assert_eq!(normalize(&[], FusionMethod::Zscore), (vec![], 0.0));
+}
+
+#[test]
+fn convex_min_max_by_hand() {
+    // BM25 scores 8, 4, 0 (-> 1, 0.5, 0); vector similarities 0.9, 0.7, 0.5 (-> 1, 0.5, 0).
+    let b = scored(&[(1, 8.0), (2, 4.0), (3, 0.0)]);
+    let v = scored(&[(3, 0.9), (4, 0.7), (1, 0.5)]);
+    let f = convex(&[&b, &v], &[0.25, 0.75], FusionMethod::Minmax, 10);
+    // 1: .25·1 + .75·0 = .25; 2: .25·.5 + 0 = .125; 3: 0 + .75 = .75; 4: 0 + .75·.5 = .375.
+    assert_eq!(ids(&f), [3, 4, 1, 2]);
+    let by = |id: i64| f.iter().find(|x| x.chunk_id == id).map(|x| x.score);
+    assert!(close(by(3).unwrap_or(-1.0), 0.75));
+    assert!(close(by(4).unwrap_or(-1.0), 0.375));
+    assert!(close(by(1).unwrap_or(-1.0), 0.25));
+    assert!(close(by(2).unwrap_or(-1.0), 0.125));
+    let one = &f[2];
+    assert_eq!(one.ranks, [Some(1), Some(3)]);
+    assert_eq!(one.normalized, [Some(1.0), Some(0.0)]);
+    assert_eq!(f[1].normalized[0], None);
+    assert!(close(f[1].normalized[1].unwrap_or(-1.0), 0.5));
+}
+
+#[test]
+fn convex_z_score_gives_absent_chunks_the_list_floor() {
+    // BM25 3, 1 -> z 1, -1 (floor -1); vector .8, .6, .4 -> z 1.2247, 0, -1.2247.
+    let b = scored(&[(1, 3.0), (2, 1.0)]);
+    let v = scored(&[(2, 0.8), (3, 0.6), (4, 0.4)]);
+    let f = convex(&[&b, &v], &[0.5, 0.5], FusionMethod::Zscore, 10);
+    let zv = (1.5f64).sqrt(); // 0.2 / sd, sd = sqrt(0.08/3)
+    let by = |id: i64| {
+        f.iter()
+            .find(|x| x.chunk_id == id)
+            .map(|x| x.score)
+            .unwrap_or(f64::NAN)
+    };
+    // 1: .5·1 + .5·(−zv) = −.112; 2: .5·(−1) + .5·zv = .112; 3: .5·(−1) + .5·0; 4: .5·(−1) + .5·(−zv).
+    assert!(close(by(1), 0.5 - 0.5 * zv));
+    assert!(close(by(2), -0.5 + 0.5 * zv));
+    assert!(close(by(3), -0.5));
+    assert!(close(by(4), -0.5 - 0.5 * zv));
+    assert_eq!(ids(&f), [2, 1, 3, 4]);
+}
+
+#[test]
+fn a_zero_weight_list_brings_in_no_chunk_and_explain_names_its_ranks() {
+    let b = scored(&[(1, 5.0), (2, 1.0)]);
+    let v = scored(&[(3, 0.9), (2, 0.1)]);
+    let mut f = convex(&[&b, &v], &[0.0, 1.0], FusionMethod::Minmax, 10);
+    assert_eq!(ids(&f), [3, 2]);
+    assert_eq!(f[1].ranks, [None, Some(2)]);
+    explain(&mut f, &[&b, &v], FusionMethod::Minmax, 60.0);
+    assert_eq!(f[1].ranks, [Some(2), Some(2)]);
+    assert_eq!(f[1].normalized, [Some(0.0), Some(0.0)]);
+    let mut r = rrf(&[&b, &v], &[0.0, 1.0], 60.0, 10);
+    explain(&mut r, &[&b, &v], FusionMethod::Rrf, 60.0);
+    assert_eq!(
+        r.iter().find(|x| x.chunk_id == 2).map(|x| x.ranks.clone()),
+        Some(vec![Some(2), Some(2)])
+    );
+}
+
+#[test]
+fn lexical_evidence_is_the_best_hits_share_of_the_query_idf() {
+    // Query idf mass 6 (terms of idf 1, 2, 3); hits matched 5 (2+3), 3, 1.
+    assert!(close(lexical_evidence(&[5.0, 3.0, 1.0], 6.0), 5.0 / 6.0));
+    // Not necessarily in score order: the best match counts.
+    assert!(close(lexical_evidence(&[1.0, 6.0], 6.0), 1.0));
+    assert_eq!(lexical_evidence(&[], 6.0), 0.0);
+    assert_eq!(lexical_evidence(&[1.0], 0.0), 0.0);
+    assert_eq!(lexical_evidence(&[1.0], f64::NAN), 0.0);
+    // Only the first EVIDENCE_HITS hits are looked at.
+    let mut m = vec![0.5; EVIDENCE_HITS];
+    m.push(6.0);
+    assert!(close(lexical_evidence(&m, 6.0), 0.5 / 6.0));
+}
+
+#[test]
+fn query_weights_follow_the_evidence() {
+    let w = Weights {
+        bm25: 1.0,
+        vector: 1.0,
+    };
+    // Convex: normalised to sum 1.
+    assert_eq!(
+        query_weights(w, FusionMethod::Minmax, None),
+        Weights {
+            bm25: 0.5,
+            vector: 0.5
+        }
+    );
+    // Full evidence keeps the weights; half evidence: 1·0.5² = 0.25 against 1 -> 0.2, 0.8.
+    assert_eq!(query_weights(w, FusionMethod::Minmax, Some(1.0)).bm25, 0.5);
+    let half = query_weights(w, FusionMethod::Zscore, Some(0.5));
+    assert!(close(half.bm25, 0.2) && close(half.vector, 0.8));
+    // No match: the lexical side gets no say.
+    let none = query_weights(w, FusionMethod::Minmax, Some(0.0));
+    assert_eq!((none.bm25, none.vector), (0.0, 1.0));
+    // RRF keeps the scale.
+    let r = query_weights(w, FusionMethod::Rrf, Some(0.5));
+    assert!(close(r.bm25, 0.25) && close(r.vector, 1.0));
+    let zero = Weights {
+        bm25: 0.0,
+        vector: 0.0,
+    };
+    assert_eq!(query_weights(zero, FusionMethod::Minmax, Some(1.0)), zero);
+}
