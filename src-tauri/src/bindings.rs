@@ -15,7 +15,7 @@ pub fn typescript() -> String {
     // serde_json writes i64 as a JSON number; versions, ids and counts stay far below 2^53.
     let cfg = Config::new().with_large_int("number");
     use dtrag_api::types as t;
-    use dtrag_api::{agents, audit, limits, progress, review, taxonomy};
+    use dtrag_api::{agents, audit, eval, limits, progress, review, taxonomy};
     let mut decls = declarations!(
         &cfg,
         serde_json::Value,
@@ -57,11 +57,22 @@ pub fn typescript() -> String {
         t::Bm25Params,
         t::SearchRequest,
         t::Fragment,
+        t::FusionMethod,
+        t::Fusion,
+        t::FusionReport,
         t::Bm25Signal,
         t::VectorSignal,
         t::Hit,
         t::Timings,
         t::SearchResult,
+        t::GoldenSetSummary,
+        t::QueryScore,
+        t::ModeReport,
+        t::EvalOptions,
+        t::EvalReport,
+        eval::GoldenSource,
+        eval::EvalRequest,
+        eval::LastEvalRequest,
         t::Provider,
         t::HnswSettings,
         t::Model,

@@ -43,4 +43,7 @@ pub const COMMANDS: &[&str] = &[
     "agents_search",
     "agents_credentials",
     "agents_check",
+    "eval_sets",
+    "eval_run",
+    "eval_last",
 ];

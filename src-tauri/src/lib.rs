@@ -74,6 +74,9 @@ pub fn run() {
             commands::agents::agents_search,
             commands::agents::agents_credentials,
             commands::agents::agents_check,
+            commands::eval::eval_sets,
+            commands::eval::eval_run,
+            commands::eval::eval_last,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -436,6 +436,7 @@ describe("search", () => {
       scope_chunks: 0,
       candidates: 10,
       notice: null,
+      fusion: null,
       timings: { scope_ms: 1, embed_ms: 0, bm25_ms: 1, vector_ms: 0, total_ms: 2 },
     });
     await renderLoaded();

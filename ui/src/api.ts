@@ -17,6 +17,8 @@ import type {
   ConnectRequest,
   ConnectionStatus,
   Credentials,
+  EvalReport,
+  GoldenSetSummary,
   SelfCheck,
   Decision,
   DecisionOutcome,
@@ -340,4 +342,20 @@ export function agentsCheck(name: string): Promise<SelfCheck> {
 
 export function agentsCredentials(name: string, revoke: boolean): Promise<Credentials> {
   return call("agents_credentials", { request: { name, revoke } });
+}
+
+/** The stored golden sets (`dtrag eval sets add NAME FILE` makes them). */
+export function evalSets(): Promise<GoldenSetSummary[]> {
+  return call("eval_sets");
+}
+
+/** Runs a stored golden set (all three modes), as `agent` when given; the result is kept. */
+export function evalRun(set: string, agent: string | null, version: number | null): Promise<EvalReport> {
+  const options = { modes: [], agent, version: agent === null ? version : null, k: 10 };
+  return call("eval_run", { request: { source: { set, file: null, save_as: null }, options } });
+}
+
+/** The last result of a stored set for the agent (or the owner) at the version (null: the latest). */
+export function evalLast(set: string, agent: string | null, version: number | null): Promise<EvalReport | null> {
+  return call("eval_last", { request: { set, agent, version } });
 }

@@ -174,6 +174,11 @@ under: Array<string>,
  */
 version: number | null, bm25: Bm25Params, weights: Weights, 
 /**
+ * How the two lists are fused (hybrid). `None`: the fusion and weights `dtrag eval search
+ * --tune` stored for the model, else [`Fusion::default`] with `weights`.
+ */
+fusion?: Fusion, 
+/**
  * RRF damping constant.
  */
 rrf_k: number, 
@@ -196,13 +201,51 @@ candidates: number | null, };
 
 export type Fragment = { text: string, hit: boolean, };
 
-export type Bm25Signal = { rank: number, score: number, };
+export type FusionMethod = "rrf" | "minmax" | "zscore";
+
+export type Fusion = { method: FusionMethod, 
+/**
+ * Scale the BM25 weight by [`lexical_evidence`] (0: the lexical side gets no say).
+ */
+evidence: boolean, };
+
+export type FusionReport = { fusion: Fusion, 
+/**
+ * Share of the query's idf mass matched by the best BM25 hit (0..=1).
+ */
+lexical_evidence: number, 
+/**
+ * The weights as asked (or stored by tuning) before the evidence scaled them.
+ */
+bm25_weight: number, vector_weight: number, 
+/**
+ * Whether fusion and weights are the ones `dtrag eval search --tune` stored for the model.
+ */
+tuned: boolean, };
+
+export type Bm25Signal = { rank: number, score: number, 
+/**
+ * The score as fusion read it: min-max or z-score within the list, or 1/(rrf_k + rank).
+ */
+normalized: number, 
+/**
+ * The weight this side had in this query's fusion (1 in a single mode).
+ */
+weight: number, };
 
 export type VectorSignal = { rank: number, 
 /**
- * Cosine distance (0 = same direction, 2 = opposite).
+ * Cosine distance (0 = same direction, 2 = opposite); the score fused is 1 − distance.
  */
-distance: number, };
+distance: number, 
+/**
+ * The score as fusion read it (see [`Bm25Signal::normalized`]).
+ */
+normalized: number, 
+/**
+ * The weight this side had in this query's fusion (1 in a single mode).
+ */
+weight: number, };
 
 export type Hit = { rank: number, chunk_id: number, 
 /**
@@ -210,7 +253,7 @@ export type Hit = { rank: number, chunk_id: number,
  */
 document: string, title: string, 
 /**
- * The mode's score: BM25 score, 1 − cosine distance, or the fused RRF score.
+ * The mode's score: BM25 score, 1 − cosine distance, or the fused score.
  */
 score: number, text: string, 
 /**
@@ -251,10 +294,75 @@ scope_chunks: number | null,
  */
 candidates: number, 
 /**
+ * How the lists were fused (hybrid only).
+ */
+fusion: FusionReport | null, 
+/**
  * Said when the search was not what was asked, and why (a vector or hybrid search that
  * ran as BM25 because there are no vectors yet).
  */
 notice: string | null, timings: Timings, };
+
+export type GoldenSetSummary = { name: string, queries: number, created_by: string, updated_at: string, };
+
+export type QueryScore = { recall: number, reciprocal_rank: number, ndcg: number, };
+
+export type ModeReport = { mode: Mode, 
+/**
+ * Means over the queries.
+ */
+recall: number, mrr: number, ndcg: number, 
+/**
+ * End-to-end search latency.
+ */
+p50_ms: number, p95_ms: number, 
+/**
+ * The hybrid fusion the searches used (the stored tuning, the agent's or the default).
+ */
+fusion: Fusion | null, tuned: boolean, 
+/**
+ * Said when the searches ran otherwise than asked (BM25 without vectors).
+ */
+notice: string | null, 
+/**
+ * Each query's scores, in the set's order.
+ */
+per_query: Array<QueryScore>, };
+
+export type EvalOptions = { 
+/**
+ * Modes to run (empty: hybrid, BM25 and vector).
+ */
+modes: Array<Mode>, 
+/**
+ * Run as this agent (its role, scope, settings and version).
+ */
+agent: string | null, 
+/**
+ * Taxonomy version the queries' `under` scopes are read at (default: the head).
+ */
+version: number | null, k: number, 
+/**
+ * The hybrid fusion to measure (default: what a search would use; not with an agent,
+ * which fuses as its settings say).
+ */
+fusion?: Fusion, };
+
+export type EvalReport = { 
+/**
+ * The stored set's name (none for a file run without `--save`).
+ */
+set: string | null, queries: number, k: number, version: number, agent: string | null, model: string | null, modes: Array<ModeReport>, run_at: string, };
+
+export type GoldenSource = { file: string | null, set: string | null, 
+/**
+ * Store the file's questions as this set (and the result with it).
+ */
+save_as: string | null, };
+
+export type EvalRequest = { source: GoldenSource, options: EvalOptions, };
+
+export type LastEvalRequest = { set: string, agent: string | null, version: number | null, };
 
 export type Provider = "local" | "openai";
 
@@ -459,7 +567,12 @@ export type AgentSettings = { mode: Mode, k: number, weights: Weights,
 /**
  * Embedding model name (default: the default model at search time).
  */
-model: string | null, };
+model: string | null, 
+/**
+ * Hybrid fusion (`dtrag eval search --tune --agent` sets it; default: the model's tuning, or
+ * the built-in default).
+ */
+fusion?: Fusion, };
 
 export type ScopeSize = { 
 /**
@@ -656,7 +769,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check" | "eval_sets" | "eval_run" | "eval_last";
 
 /** The library's limits (dtrag_core::limits). */
 export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

@@ -1,6 +1,6 @@
 // What the search view says about a result: why a hit is there, how the vectors were read, the
 // timings, and why vector search cannot run yet.
-import type { Hit, KnnPlan, Mode, Model, Timings } from "./bindings";
+import type { FusionReport, Hit, KnnPlan, Mode, Model, Timings } from "./bindings";
 import { formatMs } from "./format";
 
 export const MODES: { id: Mode; label: string }[] = [
@@ -10,23 +10,41 @@ export const MODES: { id: Mode; label: string }[] = [
 ];
 
 export const SCORE_TITLES: Record<Mode, string> = {
-  hybrid: "fused score (weighted reciprocal rank fusion)",
+  hybrid: "fused score (each side’s weight × its normalised score, summed)",
   bm25: "BM25 score",
   vector: "1 − cosine distance",
 };
 
-/** "BM25 #3 (score 4.21) · vector #1 (distance 0.312)"; a retriever that did not list the hit: "BM25 — not in top 50". */
+/**
+ * "BM25 #3 (score 4.21) · vector #1 (distance 0.312)"; in hybrid mode each side also says what
+ * fusion made of it: "BM25 #3 (score 4.21, normalised 0.0159 × weight 0.25)". A retriever that
+ * did not list the hit: "BM25 — not in top 50".
+ */
 export function explainHit(hit: Hit, mode: Mode, candidates: number): string {
+  const fused = (s: { normalized: number; weight: number }) =>
+    mode === "hybrid" ? `, normalised ${Number(s.normalized.toPrecision(3))} × weight ${Number(s.weight.toPrecision(2))}` : "";
   const parts: string[] = [];
   if (mode !== "vector") {
-    parts.push(hit.bm25 ? `BM25 #${hit.bm25.rank} (score ${hit.bm25.score.toFixed(2)})` : `BM25 — not in top ${candidates}`);
+    parts.push(
+      hit.bm25 ? `BM25 #${hit.bm25.rank} (score ${hit.bm25.score.toFixed(2)}${fused(hit.bm25)})` : `BM25 — not in top ${candidates}`,
+    );
   }
   if (mode !== "bm25") {
     parts.push(
-      hit.vector ? `vector #${hit.vector.rank} (distance ${hit.vector.distance.toFixed(3)})` : `vector — not in top ${candidates}`,
+      hit.vector
+        ? `vector #${hit.vector.rank} (distance ${hit.vector.distance.toFixed(3)}${fused(hit.vector)})`
+        : `vector — not in top ${candidates}`,
     );
   }
   return parts.join(" · ");
+}
+
+/** "RRF + lexical evidence 0.67 · weights 1 : 1 (tuned)": how a hybrid search fused its lists. */
+export function describeFusion(f: FusionReport): string {
+  const method = { rrf: "RRF", minmax: "min-max", zscore: "z-score" }[f.fusion.method];
+  const evidence = f.fusion.evidence ? ` + lexical evidence ${f.lexical_evidence.toFixed(2)}` : "";
+  const w = (x: number) => Number(x.toPrecision(2));
+  return `${method}${evidence} · weights ${w(f.bm25_weight)} : ${w(f.vector_weight)}${f.tuned ? " (tuned)" : ""}`;
 }
 
 export function planLabel(plan: KnnPlan): string {

@@ -2,7 +2,7 @@
 // one) with their text (matching words marked), categories and why each is there.
 import { type KeyboardEvent as ReactKeyboardEvent, useEffect, useRef } from "react";
 import type { Hit, Mode, SearchResult } from "../bindings";
-import { describeTimings, explainHit, planLabel, SCORE_TITLES } from "../searchText";
+import { describeFusion, describeTimings, explainHit, planLabel, SCORE_TITLES } from "../searchText";
 
 export function SearchMeta({ result }: { result: SearchResult }) {
   return (
@@ -18,6 +18,14 @@ export function SearchMeta({ result }: { result: SearchResult }) {
           <span data-testid="search-model">
             {result.model}
             {result.plan !== null && ` · ${planLabel(result.plan)}`}
+          </span>
+        </>
+      )}
+      {result.fusion !== null && (
+        <>
+          {" · "}
+          <span data-testid="search-fusion" title="How the BM25 and vector lists were fused">
+            {describeFusion(result.fusion)}
           </span>
         </>
       )}

@@ -50,6 +50,7 @@ function result(hits: Hit[], over: Partial<SearchResult> = {}): SearchResult {
     scope_chunks: null,
     candidates: 50,
     notice: null,
+    fusion: null,
     timings: { scope_ms: 0, embed_ms: 3.14, bm25_ms: 4.2, vector_ms: 2, total_ms: 12.3 },
     ...over,
   };
@@ -119,19 +120,22 @@ describe("search view", () => {
   it("explains each hit by its BM25 and vector places, or their absence", async () => {
     m.search.mockResolvedValue(
       result([
-        hit(1, { bm25: { rank: 3, score: 4.2149 }, vector: { rank: 1, distance: 0.31234 } }),
-        hit(2, { bm25: { rank: 1, score: 7.5 } }),
-        hit(3, { vector: { rank: 2, distance: 0.4 } }),
-      ]),
+        hit(1, { bm25: { rank: 3, score: 4.2149, normalized: 1 / 63, weight: 0.25 }, vector: { rank: 1, distance: 0.31234, normalized: 1 / 61, weight: 1 } }),
+        hit(2, { bm25: { rank: 1, score: 7.5, normalized: 1 / 61, weight: 0.25 } }),
+        hit(3, { vector: { rank: 2, distance: 0.4, normalized: 1 / 62, weight: 1 } }),
+      ], {
+        fusion: { fusion: { method: "rrf", evidence: true }, lexical_evidence: 0.5, bm25_weight: 1, vector_weight: 1, tuned: false },
+      }),
     );
     renderView();
     await searchFor("dogs");
     await waitFor(() => expect(screen.getAllByTestId("search-hit-why")).toHaveLength(3));
     expect(screen.getAllByTestId("search-hit-why").map((e) => e.textContent)).toEqual([
-      "BM25 #3 (score 4.21) · vector #1 (distance 0.312)",
-      "BM25 #1 (score 7.50) · vector — not in top 50",
-      "BM25 — not in top 50 · vector #2 (distance 0.400)",
+      "BM25 #3 (score 4.21, normalised 0.0159 × weight 0.25) · vector #1 (distance 0.312, normalised 0.0164 × weight 1)",
+      "BM25 #1 (score 7.50, normalised 0.0164 × weight 0.25) · vector — not in top 50",
+      "BM25 — not in top 50 · vector #2 (distance 0.400, normalised 0.0161 × weight 1)",
     ]);
+    expect(screen.getByTestId("search-fusion").textContent).toBe("RRF + lexical evidence 0.50 · weights 1 : 1");
     // Latency, model and plan.
     expect(screen.getByTestId("search-timing").textContent).toBe(
       "total 12 ms (scope 0 ms · embed 3.1 ms · BM25 4.2 ms · vector 2 ms)",
@@ -141,15 +145,19 @@ describe("search view", () => {
   });
 
   it("explains a single-retriever mode by that retriever only", () => {
-    const h = hit(1, { bm25: { rank: 1, score: 2 } });
+    const h = hit(1, { bm25: { rank: 1, score: 2, normalized: 1, weight: 1 } });
     expect(explainHit(h, "bm25", 10)).toBe("BM25 #1 (score 2.00)");
-    expect(explainHit(hit(1, { vector: { rank: 4, distance: 0.5 } }), "vector", 10)).toBe("vector #4 (distance 0.500)");
+    expect(explainHit(hit(1, { vector: { rank: 4, distance: 0.5, normalized: 1, weight: 1 } }), "vector", 10)).toBe(
+      "vector #4 (distance 0.500)",
+    );
     expect(explainHit(hit(1), "hybrid", 80)).toBe("BM25 — not in top 80 · vector — not in top 80");
   });
 
   it("without embedding models, searches with BM25 and disables vector and hybrid with a hint", async () => {
     m.embeddingModels.mockResolvedValue([]);
-    m.search.mockResolvedValue(result([hit(1, { bm25: { rank: 1, score: 3 } })], { mode: "bm25", model: null, plan: null }));
+    m.search.mockResolvedValue(
+      result([hit(1, { bm25: { rank: 1, score: 3, normalized: 1, weight: 1 } })], { mode: "bm25", model: null, plan: null }),
+    );
     renderView();
     await waitFor(() => expect(radio("vector").disabled).toBe(true));
     expect(radio("hybrid").disabled).toBe(true);

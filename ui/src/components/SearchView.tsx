@@ -1,13 +1,15 @@
 // Search over document chunks (docs/ipc.md `search`): a query, the mode (hybrid / BM25 / vector),
 // hybrid weights, k and a category scope read at the version viewed in the tree; each result shows
 // its text with the matching words marked, its categories and why it is there.
-// State: hooks/useSearch; pieces: SearchForm, SearchScope, SearchResults; wording: searchText.
+// State: hooks/useSearch; pieces: SearchForm, SearchScope, SearchResults, EvalPanel (golden sets);
+// wording: searchText.
 import { useEffect, useRef } from "react";
 import { useSearch } from "../hooks/useSearch";
 import { isTextField } from "../services";
 import { SearchForm } from "./SearchForm";
 import { SearchMeta, SearchResults } from "./SearchResults";
 import { SearchScope } from "./SearchScope";
+import { EvalPanel } from "./EvalPanel";
 
 export { DEFAULT_K, WEIGHT_MAX } from "../hooks/useSearch";
 export { describeTimings, explainHit, MODES, planLabel, vectorUnavailable } from "../searchText";
@@ -70,6 +72,7 @@ export function SearchView({
           />
         </>
       )}
+      <EvalPanel version={version} />
     </div>
   );
 }

@@ -50,6 +50,7 @@ export function result(hits: Hit[], over: Partial<SearchResult> = {}): SearchRes
     scope_chunks: 5,
     candidates: 50,
     notice: null,
+    fusion: null,
     timings: { scope_ms: 0, embed_ms: 0, bm25_ms: 1.5, vector_ms: 0, total_ms: 3 },
     ...over,
   };
