@@ -52,10 +52,10 @@ impl QualityReport {
              and WordNet synonyms of gloss words, none sharing a stem with the document; *mixed* = \
              one rare gloss word and two paraphrase words; *all* = the three together. Run through \
              `dtrag_core::eval` (the `dtrag eval search` path). *hybrid* is the default fusion \
-             (weighted RRF, the BM25 weight scaled by the squared share of the query's idf mass \
-             its best hit matched); *hybrid RRF 1:1* is the fusion before issue 13; *min-max* and \
-             *z-score* are the convex combinations with the same evidence at 1:1; *tuned* is \
-             `dtrag eval search --tune` on *all* (its choice in brackets), then each set.\n\n\
+             (z-score, BM25 : vector 0.8 : 0.2, the BM25 weight scaled by the squared share of the \
+             query's idf mass its best hit matched); *hybrid RRF 1:1* is the fusion before issue \
+             13; *RRF + evidence*, *min-max* and *z-score* use the same evidence at 1 : 1; *tuned* \
+             is `dtrag eval search --tune` on *all* (its choice in brackets), then each set.\n\n\
              | set | queries | retrieval | recall@10 | MRR@10 | nDCG@10 | p50 |\n|---|---|---|---|---|---|---|\n",
             self.documents
         );
@@ -121,8 +121,14 @@ pub async fn measure(
         for (label, modes, fusion) in [
             ("BM25", Mode::Bm25, None),
             ("vector", Mode::Vector, None),
-            ("hybrid", Mode::Hybrid, Some(Fusion::default())),
+            // No fusion named: what a search uses (no tuning is stored yet).
+            ("hybrid", Mode::Hybrid, None),
             ("hybrid RRF 1:1", Mode::Hybrid, Some(Fusion::rrf())),
+            (
+                "RRF + evidence",
+                Mode::Hybrid,
+                Some(convex(FusionMethod::Rrf)),
+            ),
             ("min-max", Mode::Hybrid, Some(convex(FusionMethod::Minmax))),
             ("z-score", Mode::Hybrid, Some(convex(FusionMethod::Zscore))),
         ] {

@@ -68,8 +68,8 @@ pub struct SearchArgs {
     /// Weight of the vector list in hybrid fusion.
     #[arg(long, default_value_t = 1.0, conflicts_with = "agent")]
     vector_weight: f64,
-    /// Hybrid fusion (default: the model's tuning from `dtrag eval search --tune`, else RRF with
-    /// the BM25 weight scaled by the lexical evidence).
+    /// Hybrid fusion (default: the model's tuning from `dtrag eval search --tune`, else z-score
+    /// at 0.8 : 0.2 with the BM25 weight scaled by the lexical evidence).
     #[arg(long, value_enum, conflicts_with = "agent")]
     fusion: Option<FusionArg>,
     /// Keep the BM25 weight fixed instead of scaling it by how much of the query BM25 matched.
@@ -124,9 +124,9 @@ pub async fn run(args: SearchArgs, ctx: &Ctx) -> anyhow::Result<()> {
             (None, false) => None,
             (f, no_evidence) => Some(Fusion {
                 method: match f {
-                    Some(FusionArg::Zscore) => FusionMethod::Zscore,
+                    Some(FusionArg::Rrf) => FusionMethod::Rrf,
                     Some(FusionArg::Minmax) => FusionMethod::Minmax,
-                    Some(FusionArg::Rrf) | None => FusionMethod::Rrf,
+                    Some(FusionArg::Zscore) | None => FusionMethod::Zscore,
                 },
                 evidence: !no_evidence,
             }),

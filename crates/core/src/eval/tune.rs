@@ -35,7 +35,7 @@ pub struct Candidate {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TuneReport {
     pub chosen: Candidate,
-    /// The built-in default (Fusion::default, weights 1:1) on the same lists.
+    /// The built-in default (Fusion::default at DEFAULT_WEIGHTS) on the same lists.
     pub default: Candidate,
     /// Each list alone, from the same retrieval.
     pub bm25: Candidate,
@@ -53,7 +53,7 @@ pub struct TuneReport {
 fn grid() -> Vec<Tuning> {
     let mut out = vec![Tuning {
         fusion: Fusion::default(),
-        weights: Weights::default(),
+        weights: crate::search::fuse::DEFAULT_WEIGHTS,
     }];
     for method in [
         FusionMethod::Minmax,

@@ -28,7 +28,8 @@ pub struct FusedList {
 }
 
 /// Settles `req.fusion`: a hybrid request that names none takes the model's stored tuning (its
-/// weights too, unless the request changed them from the default), else [`Fusion::default`].
+/// weights too, unless the request changed them from the default), else [`Fusion::default`]
+/// (with [`fuse::DEFAULT_WEIGHTS`] for default weights).
 /// Returns whether the stored tuning was used.
 pub(crate) async fn resolve(
     conn: &mut PgConnection,
@@ -52,6 +53,9 @@ pub(crate) async fn resolve(
         }
         None => {
             req.fusion = Some(Fusion::default());
+            if req.weights == Weights::default() {
+                req.weights = fuse::DEFAULT_WEIGHTS;
+            }
             Ok(false)
         }
     }

@@ -1,7 +1,7 @@
 //! Search over document chunks in three modes: Okapi BM25 ([`bm25`]), vector search through a
-//! model's HNSW index ([`vector`]), and hybrid — both, fused ([`fuse`]: weighted reciprocal rank
-//! fusion with a per-query lexical weight by default, or a convex combination of normalised
-//! scores; [`tuning`]: the choice stored per model). Every hit explains itself (each side's rank,
+//! model's HNSW index ([`vector`]), and hybrid — both, fused ([`fuse`]: a convex combination of
+//! z-scores with a per-query lexical weight by default, min-max, or weighted reciprocal rank
+//! fusion; [`tuning`]: the choice stored per model). Every hit explains itself (each side's rank,
 //! score, normalised score and weight),
 //! and results can be limited to documents classified under categories at a version ([`scope`]).
 
