@@ -88,9 +88,9 @@ pub async fn ranked_with_evidence(
                                greatest(coalesce(max(tokens), 0)::float8
                                         / greatest(coalesce(max(chunks), 0), 1), 1) AS avgdl
                         FROM agent_corpus),
-             idf AS (SELECT p.term, ln(1 + (c.n - count(*) + 0.5) / (count(*) + 0.5)) AS idf
-                     FROM q JOIN bm25_posting p ON p.term = q.term CROSS JOIN corpus c
-                     GROUP BY p.term, c.n)"
+             idf AS (SELECT h.term, ln(1 + (c.n - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+                     FROM hits h CROSS JOIN corpus c
+                     GROUP BY h.term, c.n)"
         }
     };
     // Terms the corpus lacks count at df = 0: a query word BM25 cannot match lowers its evidence.
@@ -98,8 +98,15 @@ pub async fn ranked_with_evidence(
                             + (SELECT count(*) FROM q WHERE q.term NOT IN (SELECT term FROM idf))
                               * ln(1 + (co.n + 0.5) / 0.5) AS idf
                      FROM corpus co)";
+    // The query terms' postings are read once (`hits`), driven by the few query terms: the
+    // statistics CTE's row estimate is no guide (an agent's GROUP BY over its postings was
+    // estimated at hundreds of terms, and the planner then hashed every posting of the corpus
+    // through the row-level policy: 300+ ms), and an agent's document frequencies and its
+    // scores then share one pass through the policy.
     let sql = format!(
         "WITH q AS (SELECT DISTINCT u.lexeme AS term FROM unnest(to_tsvector('english', $1)) AS u),
+         hits AS MATERIALIZED (SELECT p.term, p.chunk_id, p.tf, p.len
+                               FROM q JOIN bm25_posting p ON p.term = q.term),
          {statistics},
          {total}
          SELECT p.chunk_id,
@@ -108,7 +115,7 @@ pub async fn ranked_with_evidence(
                 sum(i.idf) AS matched,
                 (SELECT idf FROM total) AS total
          FROM idf i
-         JOIN bm25_posting p ON p.term = i.term
+         JOIN hits p ON p.term = i.term
          CROSS JOIN corpus co
          {filter}
          GROUP BY p.chunk_id
