@@ -48,3 +48,24 @@ pub const AUDIT_SHARE_DEFAULT: f32 = 0.02;
 pub const PRECISION_DEFAULT: f32 = 0.9;
 /// Decisions the reviewer's sidebar shows (and `review undo` can reach one by one).
 pub const RECENT_DECISIONS: i64 = 10;
+
+/// The rule for names that scripts and URLs carry (agents, golden sets; each also a CHECK in its
+/// table): 1 to `max` ASCII letters, digits, '.', '_' or '-', starting with a letter or digit.
+pub fn check_plain_name(what: &str, name: &str, max: usize) -> crate::error::Result<()> {
+    let ok = name.len() <= max
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::error::Error::Invalid(format!(
+            "{what} {name:?}: 1 to {max} letters, digits, '.', '_' or '-', starting with a \
+             letter or digit"
+        )))
+    }
+}

@@ -13,7 +13,7 @@ pub mod golden;
 mod measure;
 pub mod quality;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -139,12 +139,8 @@ impl Report {
     }
 }
 
-pub async fn run(
-    pool: &PgPool,
-    wordnet_dir: &Path,
-    models_dir: &Path,
-    progress: &mut dyn FnMut(String),
-) -> Result<Report> {
+/// The WordNet 3.0 noun hierarchy and the gloss corpus in `wordnet_dir`, refused when missing.
+pub(crate) fn corpus_files(wordnet_dir: &Path) -> Result<(PathBuf, PathBuf)> {
     let nouns = wordnet_dir.join("wordnet-3.0-nouns.jsonl");
     let corpus = wordnet_dir.join("wordnet-3.0-glosses.jsonl");
     for f in [&nouns, &corpus] {
@@ -155,6 +151,16 @@ pub async fn run(
             )));
         }
     }
+    Ok((nouns, corpus))
+}
+
+pub async fn run(
+    pool: &PgPool,
+    wordnet_dir: &Path,
+    models_dir: &Path,
+    progress: &mut dyn FnMut(String),
+) -> Result<Report> {
+    let (nouns, corpus) = corpus_files(wordnet_dir)?;
     let embedder: Arc<dyn Embedder> = Arc::new(LocalMiniLm::load_from(models_dir)?);
     let cache = wordnet_dir.join(format!("wordnet-3.0-glosses.{MINILM}.vectors"));
     super::with_scratch_database(pool, |scratch| {

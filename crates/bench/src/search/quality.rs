@@ -16,7 +16,7 @@ use dtrag_core::documents::{self as docs, ChunkSettings};
 use dtrag_core::eval::{self, EvalOptions, GoldenQuery};
 use dtrag_core::models::{self as store, EmbedderSource, HnswSettings, NewModel, Provider};
 use dtrag_core::search::{Fusion, FusionMethod, Mode};
-use dtrag_core::{Error, Result};
+use dtrag_core::Result;
 use dtrag_embed::local::{LocalMiniLm, MINILM, MINILM_DIMS};
 use dtrag_embed::Embedder;
 
@@ -230,16 +230,7 @@ pub async fn run(
     limit: Option<usize>,
     progress: &mut dyn FnMut(String),
 ) -> Result<QualityReport> {
-    let nouns = wordnet_dir.join("wordnet-3.0-nouns.jsonl");
-    let corpus = wordnet_dir.join("wordnet-3.0-glosses.jsonl");
-    for f in [&nouns, &corpus] {
-        if !f.exists() {
-            return Err(Error::Invalid(format!(
-                "{} is missing: run scripts/fetch-wordnet.sh first",
-                f.display()
-            )));
-        }
-    }
+    let (nouns, corpus) = super::corpus_files(wordnet_dir)?;
     let embedder: Arc<dyn Embedder> = Arc::new(LocalMiniLm::load_from(models_dir)?);
     let cache = match limit {
         Some(n) => wordnet_dir.join(format!("wordnet-3.0-glosses.first{n}.{MINILM}.vectors")),

@@ -18,7 +18,7 @@ pub mod store;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::search::{Fusion, Mode, SearchRequest, Weights};
 
 pub use store::{create, credentials, get, list, remove, update};
@@ -127,22 +127,7 @@ mod double_option {
 
 /// The rule for agent names (also a CHECK in the table): what scripts and URLs can carry.
 pub fn check_name(name: &str) -> Result<()> {
-    let ok = name.len() <= 63
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Invalid(format!(
-            "agent name {name:?}: 1 to 63 letters, digits, '.', '_' or '-', starting with a \
-             letter or digit"
-        )))
-    }
+    crate::limits::check_plain_name("agent name", name, 63)
 }
 
 impl AgentSettings {

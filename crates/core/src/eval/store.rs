@@ -21,22 +21,7 @@ pub struct GoldenSetSummary {
 
 /// The rule for set names (also a CHECK in the table).
 pub fn check_name(name: &str) -> Result<()> {
-    let ok = name.len() <= 100
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Invalid(format!(
-            "golden set name {name:?}: 1 to 100 letters, digits, '.', '_' or '-', starting with \
-             a letter or digit"
-        )))
-    }
+    crate::limits::check_plain_name("golden set name", name, 100)
 }
 
 /// Stores `queries` as the set `name` (replacing its queries when it exists); returns its id.
