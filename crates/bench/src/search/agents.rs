@@ -34,12 +34,16 @@ pub struct AgentRows {
     pub embed_candle: Latency,
     /// sentence-transformers, one query at a time, by torch threads (when a Python has it).
     pub embed_st: Vec<(usize, Latency)>,
+    /// Why sentence-transformers gave no figure, when it was asked for and failed.
+    pub embed_st_error: Option<String>,
 }
 
 impl AgentRows {
     pub fn markdown(&self) -> String {
         let lat = |l: &Latency| l.describe(1);
-        let st = if self.embed_st.is_empty() {
+        let st = if let Some(e) = &self.embed_st_error {
+            format!("| query embedding, sentence-transformers | failed: {e} |\n")
+        } else if self.embed_st.is_empty() {
             "| query embedding, sentence-transformers | not measured (set DTRAG_BENCH_PYTHON to a \
              Python with sentence-transformers) |\n"
                 .to_string()
@@ -171,16 +175,20 @@ pub(super) async fn measure(i: Inputs<'_>, progress: &mut dyn FnMut(String)) -> 
 
     progress("query embedding: candle and sentence-transformers side by side".into());
     let embed_candle = embed_each(i.embedder, i.queries).await?;
-    let embed_st = match std::env::var("DTRAG_BENCH_PYTHON") {
-        Ok(python) => {
-            let mut rows = Vec::new();
-            for threads in [1, 2] {
-                rows.push((threads, st_latency(&python, i.queries, threads)?));
+    // A failing yardstick must not cost the figures measured before it.
+    let (mut embed_st, mut embed_st_error) = (Vec::new(), None);
+    if let Ok(python) = std::env::var("DTRAG_BENCH_PYTHON") {
+        for threads in [1, 2] {
+            match st_latency(&python, i.queries, threads) {
+                Ok(l) => embed_st.push((threads, l)),
+                Err(e) => {
+                    progress(format!("sentence-transformers failed: {e}"));
+                    embed_st_error = Some(e.to_string().lines().last().unwrap_or("").to_string());
+                    break;
+                }
             }
-            rows
         }
-        Err(_) => Vec::new(),
-    };
+    }
     let cached: Arc<dyn Embedder> = Arc::new(QueryCache::new(Arc::clone(i.embedder)));
     embed_each(&cached, i.queries).await?;
     let embed_repeated = Latency::of(embed_each(&cached, i.queries).await?);
@@ -194,6 +202,7 @@ pub(super) async fn measure(i: Inputs<'_>, progress: &mut dyn FnMut(String)) -> 
         embed_repeated,
         embed_candle: Latency::of(embed_candle),
         embed_st,
+        embed_st_error,
     })
 }
 
