@@ -647,9 +647,12 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
     assert.equal(expected.length, 10, "hybrid fills the default k of 10 (vectors reach every document)");
     await searchInApp("index", expected, "the hybrid results");
     const why = await inPage(browser, () => [...document.querySelectorAll('[data-testid="search-hit-why"]')].map((e) => e.textContent));
-    const both = /^BM25 #\d+ \(score \d+\.\d\d\) · vector #\d+ \(distance \d\.\d{3}\)$/;
+    // Each side: its rank and raw score, then (hybrid) its normalised score and weight.
+    const fused = String.raw`(, normalised -?\d+(\.\d+)?(e-?\d+)? × weight \d+(\.\d+)?(e-?\d+)?)?`;
+    const both = new RegExp(String.raw`^BM25 #\d+ \(score \d+\.\d\d${fused}\) · vector #\d+ \(distance \d\.\d{3}${fused}\)$`);
     assert.ok(both.test(why[0]), `the best hit has both signals: ${why[0]}`);
-    assert.ok(why.some((w) => /^BM25 — not in top 50 · vector #\d+ \(distance \d\.\d{3}\)$/.test(w)), `one hit only by meaning: ${JSON.stringify(why)}`);
+    const onlyVector = new RegExp(String.raw`^BM25 — not in top 50 · vector #\d+ \(distance \d\.\d{3}${fused}\)$`);
+    assert.ok(why.some((w) => onlyVector.test(w)), `one hit only by meaning: ${JSON.stringify(why)}`);
     await waitForText(browser, tid("search-model"), /^all-MiniLM-L6-v2 · (HNSW|exact)$/);
     assert.match(await textOf(browser, tid("search-timing")), /embed \d/);
     await screenshot(browser, "search");
