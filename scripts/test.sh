@@ -14,6 +14,9 @@ bash scripts/fetch-model.sh
 
 # The test cluster lives outside the work tree: when run as root the server runs as the `postgres`
 # user, which must be able to enter its directory (a clone under /root would not be reachable).
+# A full run builds from scratch more often than it rebuilds in place (CI is a fresh clone), and the
+# incremental caches add ~2 GB to target/ for nothing there; a caller may still ask for them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export DTRAG_TEST_PG_DIR="${DTRAG_TEST_PG_DIR:-/tmp/dtrag-test-pg-$(id -u)}"
 stop_cluster() {
     if [ -x target/debug/dtrag ]; then
