@@ -52,20 +52,65 @@ pub struct Options {
     pub decisions: usize,
     /// The target precision of auto-accepted suggestions.
     pub precision: f32,
-    /// Categories of a second, coarser quality run (0: none), to show how much the level matters.
-    pub compare_categories: usize,
+    /// Further quality runs, each in a scratch database of its own, to show how the number of
+    /// categories and of labelled documents per category move the figures.
+    pub compare: Vec<Level>,
+}
+
+/// The size of a quality run: categories picked, and real documents sampled under them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Level {
+    pub categories: usize,
+    pub documents: usize,
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+    /// `CATEGORIES:DOCUMENTS`, e.g. `60:3000`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let (c, d) = s
+            .split_once(':')
+            .ok_or_else(|| format!("expected CATEGORIES:DOCUMENTS such as 60:3000, got {s:?}"))?;
+        let number = |x: &str| {
+            x.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("{x:?} is not a whole number (in {s:?})"))
+        };
+        let level = Level {
+            categories: number(c)?,
+            documents: number(d)?,
+        };
+        if level.categories == 0 || level.documents < 10 {
+            return Err(format!(
+                "{s:?}: at least one category and ten documents are needed"
+            ));
+        }
+        Ok(level)
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
+        // 20 topical categories with ~120 labelled documents each: a curated seed set of the
+        // size a team labels in an afternoon. The comparisons show fewer labels per category
+        // (20 x ~60) and a finer taxonomy (60 x ~20), where the targets are out of reach.
         Options {
-            categories: 60,
-            documents: 3_000,
+            categories: 20,
+            documents: 6_000,
             labelled_share: 0.4,
             scale: 100_000,
             decisions: 200,
             precision: 0.9,
-            compare_categories: 20,
+            compare: vec![
+                Level {
+                    categories: 20,
+                    documents: 3_000,
+                },
+                Level {
+                    categories: 60,
+                    documents: 3_000,
+                },
+            ],
         }
     }
 }
@@ -83,8 +128,8 @@ pub struct Report {
     pub quality: Quality,
     pub scale: Scale,
     pub queue: Queue,
-    /// The quality run at `compare_categories` categories.
-    pub compare: Option<Quality>,
+    /// The quality runs at the `compare` levels, in their order.
+    pub compare: Vec<Quality>,
     pub total_s: f64,
 }
 
@@ -165,28 +210,28 @@ pub async fn run(
         Ok((quality, scale, queue))
     })
     .await?;
-    // The same measurement at a coarser level, in a scratch database of its own (its taxonomy
-    // and documents differ).
-    let compare = if opts.compare_categories > 0 {
-        let rule = CategoryRule::with_count(opts.compare_categories);
-        let mut coarse = corpus::build(import::read_file(&nouns)?, rule, opts.documents)?;
-        corpus::label_share(&mut coarse.docs, opts.labelled_share);
+    // The same measurement at other levels, each in a scratch database of its own (their
+    // taxonomies and documents differ).
+    let mut compare = Vec::with_capacity(opts.compare.len());
+    for level in &opts.compare {
+        let rule = CategoryRule::with_count(level.categories);
+        let mut other = corpus::build(import::read_file(&nouns)?, rule, level.documents)?;
+        corpus::label_share(&mut other.docs, opts.labelled_share);
         progress(format!(
-            "comparison: the quality run again at {} categories",
-            coarse.categories.len()
+            "comparison: the quality run again at {} categories, {} documents",
+            other.categories.len(),
+            other.docs.len()
         ));
         let say: &mut dyn FnMut(String) = &mut *progress;
-        let (coarse_ref, embedder_ref) = (&coarse, &embedder);
+        let (other_ref, embedder_ref) = (&other, &embedder);
         let q = crate::with_scratch_database(pool, |scratch| async move {
-            Ok(quality::run(&scratch, coarse_ref, embedder_ref, opts, say)
+            Ok(quality::run(&scratch, other_ref, embedder_ref, opts, say)
                 .await?
                 .0)
         })
         .await?;
-        Some(q)
-    } else {
-        None
-    };
+        compare.push(q);
+    }
     let total_s = started.elapsed().as_secs_f64();
     progress(format!("classify bench: {total_s:.0} s in all"));
     Ok(Report {

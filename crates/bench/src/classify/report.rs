@@ -189,17 +189,21 @@ impl Report {
             )
         };
         let mut md = String::new();
-        if let Some(c) = &self.compare {
+        if !self.compare.is_empty() {
             md += &format!(
-                "\nFewer categories: the same measurement with the {} largest of the same picks \
-                 (their own sampled documents, labelled share and target), in a scratch database \
-                 of its own. Each cell is estimated / measured.\n\n\
+                "\nOther levels: the same measurement with fewer labelled documents per category \
+                 and with a finer taxonomy (the largest picks of the same rule; their own sampled \
+                 documents, the same labelled share {:.0} % and target), each in a scratch \
+                 database of its own. Each cell is estimated / measured; the first row is the run \
+                 above.\n\n\
                  | categories | documents | top-1 accuracy | auto-accepted precision | HITL rate | threshold |\n\
-                 |---|---|---|---|---|---|\n{}{}",
-                c.categories,
-                row(&self.quality),
-                row(c)
+                 |---|---|---|---|---|---|\n{}",
+                100.0 * self.options.labelled_share,
+                row(&self.quality)
             );
+            for c in &self.compare {
+                md += &row(c);
+            }
         }
         let (o, m) = (&self.quality.outcome, &self.quality.measured);
         let precision_met = m.auto_precision.is_some_and(|x| x >= p);

@@ -55,10 +55,10 @@ pub enum BenchCommand {
         #[arg(long, default_value = "docs/benchmarks.md")]
         out: PathBuf,
         /// Categories picked from the WordNet noun hierarchy.
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, default_value_t = 20)]
         categories: usize,
         /// Real documents (one per synset, embedded) for the quality measurement.
-        #[arg(long, default_value_t = 3_000)]
+        #[arg(long, default_value_t = 6_000)]
         documents: usize,
         /// Share of the real documents labelled by hand.
         #[arg(long, default_value_t = 0.4)]
@@ -72,9 +72,9 @@ pub enum BenchCommand {
         /// Target precision of auto-accepted suggestions.
         #[arg(long, default_value_t = 0.9)]
         precision: f32,
-        /// Categories of a second, coarser quality run for comparison (0: skip it).
-        #[arg(long, default_value_t = 20)]
-        compare_categories: usize,
+        /// Further quality runs for comparison, each `CATEGORIES:DOCUMENTS` (repeatable; `--compare none` skips them).
+        #[arg(long = "compare", value_parser = parse_level, default_values = ["20:3000", "60:3000"])]
+        compare: Vec<Option<dtrag_bench::classify::Level>>,
     },
 }
 
@@ -119,7 +119,7 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
             scale,
             decisions,
             precision,
-            compare_categories,
+            compare,
         } => {
             let opts = dtrag_bench::classify::Options {
                 categories,
@@ -128,7 +128,7 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
                 scale,
                 decisions,
                 precision,
-                compare_categories,
+                compare: compare.into_iter().flatten().collect(),
             };
             let report = dtrag_bench::classify::run(
                 h.pool(),
@@ -164,4 +164,12 @@ async fn quality(
     dtrag_bench::write_section(out, "search-quality", &report.markdown())?;
     ctx.out.value(&report, || report.markdown());
     Ok(())
+}
+
+/// `--compare`: a level, or `none`.
+fn parse_level(s: &str) -> Result<Option<dtrag_bench::classify::Level>, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    s.parse().map(Some)
 }
