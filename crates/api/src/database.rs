@@ -29,19 +29,32 @@ pub fn target(url: Option<String>, password: Option<String>, config: &Config) ->
 pub struct Started {
     pub url: String,
     pub migrations_applied: Vec<Step>,
+    /// The server was not running and was launched by this start.
+    pub launched: bool,
+    /// The server had crashed; it was restarted and recovered (every committed transaction kept,
+    /// every interrupted one rolled back).
+    pub recovered: bool,
 }
 
-/// Starts (or reuses) the embedded cluster and applies pending migrations.
+/// Starts (or reuses) the embedded cluster and applies pending migrations. Returns once the
+/// server accepts connections, also right after a crash.
 pub async fn start(config: &Config) -> Result<Started> {
-    let url = cluster(config).start().await?;
-    let pool = db::connect(&url, 2).await?;
+    let started = cluster(config).start_detailed().await?;
+    let pool = db::connect(&started.url, 2).await?;
     let migrations_applied = migrate::migrate(&pool, false).await?;
     pool.close().await;
     Ok(Started {
-        url,
+        url: started.url,
         migrations_applied,
+        launched: started.launched,
+        recovered: started.recovered,
     })
 }
+
+/// The message a face shows after opening a database whose server had crashed.
+pub const RECOVERED_NOTICE: &str = "the embedded database had stopped without shutting down \
+     (a crash or a kill); it was restarted and recovered: committed work is kept, work that was \
+     interrupted was rolled back";
 
 /// Stops the embedded cluster; `false` when it was not running.
 pub async fn stop(config: &Config) -> Result<bool> {

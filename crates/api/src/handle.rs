@@ -24,6 +24,10 @@ struct Inner {
     config: Config,
     embedders: Arc<Embedders>,
     embedded: bool,
+    /// This open launched the embedded server (it was not running): the one to stop at the end.
+    launched: bool,
+    /// This open found the embedded server crashed and recovered it.
+    recovered: bool,
 }
 
 impl Handle {
@@ -36,8 +40,18 @@ impl Handle {
         config: Config,
         connections: u32,
     ) -> Result<(Handle, Option<SampleReport>)> {
+        // Started here first to learn whether this open launched (or recovered) the server;
+        // `open::open` then finds it running.
+        let started = match target {
+            Target::Embedded(cluster) => Some(cluster.start_detailed().await?),
+            Target::Url { .. } => None,
+        };
         let pool = open::open(target, connections).await?;
-        let handle = Handle::from_pool(pool, config, target.is_embedded());
+        let mut handle = Handle::from_pool(pool, config, target.is_embedded());
+        if let (Some(s), Some(inner)) = (started, Arc::get_mut(&mut handle.inner)) {
+            inner.launched = s.launched;
+            inner.recovered = s.recovered;
+        }
         let sample = if handle.inner.embedded {
             sample::load_if_new(&handle).await?
         } else {
@@ -56,6 +70,8 @@ impl Handle {
                 config,
                 embedders,
                 embedded,
+                launched: false,
+                recovered: false,
             }),
         }
     }
@@ -71,6 +87,16 @@ impl Handle {
 
     pub fn is_embedded(&self) -> bool {
         self.inner.embedded
+    }
+
+    /// Whether opening this handle launched the embedded server (so closing should stop it).
+    pub fn launched_cluster(&self) -> bool {
+        self.inner.launched
+    }
+
+    /// Whether opening this handle found the embedded server crashed and recovered it.
+    pub fn recovered_cluster(&self) -> bool {
+        self.inner.recovered
     }
 
     /// The pool, for tools and tests that need SQL of their own; the faces never do.

@@ -8,6 +8,7 @@
 
 pub mod agents;
 pub mod audit;
+pub mod backup;
 pub mod config;
 pub mod database;
 pub mod documents;
@@ -42,7 +43,9 @@ pub mod types {
     pub use dtrag_core::audit::AuditEntry;
     pub use dtrag_core::classify::calibrate::CurvePoint;
     pub use dtrag_core::classify::{ClassifyOutcome, DocumentSet};
+    pub use dtrag_core::db::backup::{BackupReport, Manifest, RestoreReport};
     pub use dtrag_core::db::embedded::Status as ClusterStatus;
+    pub use dtrag_core::db::fingerprint::{Fingerprint, TableFingerprint};
     pub use dtrag_core::db::migrate::Step as MigrationStep;
     pub use dtrag_core::documents::{ChunkSettings, DocSummary, DocumentDetails, IngestReport};
     pub use dtrag_core::eval::store::GoldenSetSummary;

@@ -94,6 +94,9 @@ impl Ctx {
     /// Opens the database with up to `connections` connections.
     pub async fn open(&self, connections: u32) -> anyhow::Result<Handle> {
         let (handle, sample) = Handle::open(&self.target, self.config.clone(), connections).await?;
+        if handle.recovered_cluster() {
+            eprintln!("{}", dtrag_api::database::RECOVERED_NOTICE);
+        }
         if let Some(s) = sample {
             if !self.out.json {
                 eprintln!(

@@ -262,8 +262,8 @@ impl Error {
 }
 
 /// PostgreSQL's SQLSTATE classes decide: 28 (authorisation), 40 / 55P03 (serialisation,
-/// deadlock, lock not available), 08 / 57P0x (connection, shutdown); a dropped or timed-out
-/// connection is unavailability too.
+/// deadlock, lock not available), 08 / 57P0x (connection, shutdown), 53100 (the server's disk is
+/// full: an I/O failure); a dropped or timed-out connection is unavailability too.
 fn db_kind(e: &sqlx::Error) -> ErrorKind {
     match e {
         sqlx::Error::Io(_)
@@ -280,6 +280,8 @@ fn db_kind(e: &sqlx::Error) -> ErrorKind {
                 "40" => ErrorKind::Busy,
                 "08" => ErrorKind::Unavailable,
                 _ if code == "55P03" => ErrorKind::Busy,
+                // 53100 disk_full: the server could not write a file (the message names it).
+                _ if code == "53100" => ErrorKind::Io,
                 _ if code.starts_with("57P") => ErrorKind::Unavailable,
                 _ => ErrorKind::Internal,
             }

@@ -1,9 +1,12 @@
 //! `dtrag db …`: the embedded cluster and migrations.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
 
-use dtrag_api::database;
+use dtrag_api::{backup, database};
 
+use crate::output::Progress;
 use crate::Ctx;
 
 #[derive(Subcommand)]
@@ -14,12 +17,31 @@ pub enum DbCommand {
     Stop,
     /// Whether the embedded cluster is running, and where.
     Status,
-    /// Applies pending migrations.
+    /// Applies pending migrations, backing the database up first (into the data directory's
+    /// `backups/`).
     Migrate {
         /// Shows the SQL and runs it in a transaction that is rolled back.
         #[arg(long)]
         dry_run: bool,
+        /// Migrates without taking a backup first.
+        #[arg(long)]
+        no_backup: bool,
     },
+    /// Backs the database up (pg_dump custom format) into FILE (default: the data directory's
+    /// `backups/`), with a manifest FILE.meta.json (app version, migration level, fingerprint).
+    Backup { file: Option<PathBuf> },
+    /// Restores a backup into the empty database (a new data directory) or, with `--into`, into a
+    /// new database of that name; refused when the backup is newer than this build; verified
+    /// against the backup's fingerprint.
+    Restore {
+        file: PathBuf,
+        /// Creates this database on the same server and restores into it.
+        #[arg(long)]
+        into: Option<String>,
+    },
+    /// A fingerprint of the database's contents (every table's rows hashed in a fixed order):
+    /// equal fingerprints, equal data.
+    Fingerprint,
     /// Reverts the latest migration (one step).
     Revert {
         #[arg(long)]
@@ -34,7 +56,12 @@ pub async fn run(cmd: DbCommand, ctx: &Ctx) -> anyhow::Result<()> {
             database::refuse_url_for_cluster(&ctx.target)?;
             let started = database::start(&ctx.config).await?;
             out.value(&started, || {
-                format!("embedded database running\n{}", started.url)
+                let notice = if started.recovered {
+                    format!("{}\n", database::RECOVERED_NOTICE)
+                } else {
+                    String::new()
+                };
+                format!("{notice}embedded database running\n{}", started.url)
             });
         }
         DbCommand::Stop => {
@@ -59,8 +86,79 @@ pub async fn run(cmd: DbCommand, ctx: &Ctx) -> anyhow::Result<()> {
                 )
             });
         }
-        DbCommand::Migrate { dry_run } => {
-            out.migrations(&database::migrate(&ctx.target, dry_run).await?);
+        DbCommand::Migrate { dry_run, no_backup } => {
+            let mut progress = Progress::new(!out.json);
+            let done = backup::migrate(&ctx.target, &ctx.config, dry_run, !no_backup, &mut |p| {
+                progress.update(&p)
+            })
+            .await;
+            progress.finish();
+            let done = done?;
+            if let (Some(b), false) = (&done.backup, out.json) {
+                eprintln!("backed up first: {}", b.file.display());
+            }
+            out.migrations(&done.steps);
+        }
+        DbCommand::Backup { file } => {
+            let mut progress = Progress::new(!out.json);
+            let report =
+                backup::backup(&ctx.target, &ctx.config, file, &mut |p| progress.update(&p)).await;
+            progress.finish();
+            let report = report?;
+            out.value(&report, || {
+                format!(
+                    "backed up {} (migration {}, fingerprint {}) in {:.1} s\n{} ({} bytes)\n{}",
+                    report.manifest.database,
+                    report.manifest.migration_level,
+                    report.manifest.fingerprint,
+                    report.took_ms / 1e3,
+                    report.file.display(),
+                    report.bytes,
+                    report.manifest_file.display()
+                )
+            });
+        }
+        DbCommand::Restore { file, into } => {
+            let mut progress = Progress::new(!out.json);
+            let report =
+                backup::restore(&ctx.target, &ctx.config, &file, into.as_deref(), &mut |p| {
+                    progress.update(&p)
+                })
+                .await;
+            progress.finish();
+            let report = report?;
+            out.value(&report, || {
+                let verified = match report.verified {
+                    Some(true) => "fingerprint verified",
+                    Some(false) => "FINGERPRINT DIFFERS",
+                    None => "not verified (no manifest beside the backup)",
+                };
+                let roles = if report.roles_created.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "\n{} agent role(s) created without logins: issue credentials again",
+                        report.roles_created.len()
+                    )
+                };
+                format!(
+                    "restored into {} (migration {}) in {:.1} s: {verified}{roles}",
+                    report.database,
+                    report.migration_level,
+                    report.took_ms / 1e3
+                )
+            });
+        }
+        DbCommand::Fingerprint => {
+            let h = ctx.open(2).await?;
+            let fp = backup::fingerprint(&h).await?;
+            out.value(&fp, || {
+                let mut text = fp.digest.clone();
+                for t in &fp.tables {
+                    text.push_str(&format!("\n{:<28} {:>9} {}", t.table, t.rows, t.md5));
+                }
+                text
+            });
         }
         DbCommand::Revert { dry_run } => {
             let step = database::revert(&ctx.target, dry_run).await?;

@@ -33,6 +33,8 @@ impl Progress {
     fn worth_showing(r: &Report) -> bool {
         match r.stage {
             "embed" | dtrag_api::review::STAGE_CATEGORIES => r.total >= 200,
+            // Tables, each possibly large.
+            "backup" | "restore" => r.total >= 10,
             _ => r.total >= 1000,
         }
     }
@@ -43,6 +45,8 @@ impl Progress {
         }
         let (verb, unit) = match r.stage {
             "embed" => ("embedded", "chunks"),
+            "backup" => ("backed up", "tables"),
+            "restore" => ("restored", "tables"),
             dtrag_api::review::STAGE_CATEGORIES => ("embedded", "category texts"),
             dtrag_api::review::STAGE_CALIBRATION => ("calibrating on", "labelled documents"),
             dtrag_api::review::STAGE_CLASSIFY => ("classified", "documents"),

@@ -7,20 +7,19 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::time::{Duration, Instant};
 
+use super::postmaster::{self, Server};
+pub use super::service::pg_bindir;
+use super::service::{self, fnv1a, is_root};
+use crate::error::{Error, Result};
 use serde::Serialize;
 use sqlx::Connection;
-use tokio::process::Command;
-
-use crate::error::{Error, Result};
 
 /// The database created inside the embedded cluster.
 pub const DATABASE: &str = "dtrag";
 /// Superuser of the embedded cluster (set at initdb time, independent of the OS user).
 pub const SUPERUSER: &str = "postgres";
-/// The OS user that runs the server when we are root.
-const SERVICE_USER: &str = "postgres";
 /// Unix sockets have a path limit of about 107 bytes.
 const MAX_SOCKET_PATH: usize = 100;
 
@@ -29,6 +28,34 @@ pub struct EmbeddedCluster {
     data_dir: PathBuf,
     /// The server binaries' folder when the edge names one (`DTRAG_PG_BINDIR`); else found.
     bindir: Option<PathBuf>,
+}
+
+/// How long a start waits for the server to accept connections (crash recovery replays the WAL
+/// written since the last checkpoint; a large import can leave a few hundred MB of it).
+pub const START_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// What [`EmbeddedCluster::start_detailed`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Started {
+    pub url: String,
+    /// This call launched the server (it was not running).
+    pub launched: bool,
+    /// The server had crashed (its lock file named a dead postmaster); it was restarted and
+    /// PostgreSQL replayed its WAL, so every committed transaction is there and no other.
+    pub recovered: bool,
+}
+
+/// Why a start step did not succeed: something waiting may cure (the message says what), or an
+/// error it cannot.
+enum Retry {
+    Wait(String),
+    Fail(Error),
+}
+
+impl From<Error> for Retry {
+    fn from(e: Error) -> Self {
+        Retry::Fail(e)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,18 +77,6 @@ pub fn default_data_dir() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("dtrag")
-}
-
-/// Whether the effective uid is 0 (what initdb refuses), read from /proc to avoid `unsafe` libc.
-fn is_root() -> bool {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(2).map(|e| e == "0"))
-        })
-        .unwrap_or(false)
 }
 
 impl EmbeddedCluster {
@@ -115,7 +130,7 @@ impl EmbeddedCluster {
 
     pub async fn status(&self) -> Result<Status> {
         let initialized = self.pgdata().join("PG_VERSION").exists();
-        let running = initialized && self.is_running().await?;
+        let running = initialized && matches!(self.server().await?, Server::Running { .. });
         Ok(Status {
             data_dir: self.data_dir.clone(),
             pgdata: self.pgdata(),
@@ -128,6 +143,16 @@ impl EmbeddedCluster {
     /// Starts the cluster (creating it on first use) and the `dtrag` database, and returns the URL.
     /// Safe to call from several processes at once: a lock file serialises them.
     pub async fn start(&self) -> Result<String> {
+        Ok(self.start_detailed().await?.url)
+    }
+
+    /// Like [`Self::start`], saying whether this call launched the server (an app stops only a
+    /// server it launched) and whether it found a crashed one and recovered it.
+    ///
+    /// Returns only once the server accepts connections: a server that is still starting or
+    /// replaying its WAL after a crash is waited for (up to [`START_TIMEOUT`]), a crashed one's
+    /// stale lock file is cleared once its old backends are gone, then it is started.
+    pub async fn start_detailed(&self) -> Result<Started> {
         fs::create_dir_all(&self.data_dir).map_err(|e| Error::io_path(&self.data_dir, e))?;
         let lock_path = self.data_dir.join(".start.lock");
         let lock = File::create(&lock_path).map_err(|e| Error::io_path(&lock_path, e))?;
@@ -138,46 +163,132 @@ impl EmbeddedCluster {
             self.init(&bin).await?;
         }
         let hba_changed = self.ensure_hba()?;
-        let running = self.is_running().await?;
-        if !running {
-            let socket_dir = self.socket_dir();
-            self.ensure_dir_for_server(&socket_dir)?;
-            let log = self.pgdata().join("server.log");
-            let opts = format!(
-                "-c listen_addresses='' -c unix_socket_directories='{}'",
-                socket_dir.display()
-            );
-            let out = self
-                .run_as_service(
-                    bin.join("pg_ctl"),
-                    &[
-                        "-D".as_ref(),
-                        self.pgdata().as_os_str(),
-                        "-l".as_ref(),
-                        log.as_os_str(),
-                        "-w".as_ref(),
-                        "-t".as_ref(),
-                        "60".as_ref(),
-                        "-o".as_ref(),
-                        opts.as_ref(),
-                        "start".as_ref(),
-                    ],
-                )
-                .await?;
-            if !out.status.success() {
-                let tail = fs::read_to_string(&log).unwrap_or_default();
-                let tail: Vec<&str> = tail.lines().rev().take(15).collect();
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut launched = false;
+        let mut recovered = false;
+        let mut last = String::from("not started");
+        let conn = loop {
+            match self.server().await? {
+                Server::Running { .. } => match self.try_connect().await {
+                    Ok(conn) => break conn,
+                    Err(Retry::Wait(why)) => last = why,
+                    Err(Retry::Fail(e)) => return Err(e),
+                },
+                Server::Stopped | Server::Unknown => match self.launch(&bin).await {
+                    Ok(()) => launched = true,
+                    Err(Retry::Wait(why)) => last = why,
+                    Err(Retry::Fail(e)) => return Err(e),
+                },
+                Server::Crashed { pid, in_use } => {
+                    recovered = true;
+                    if in_use {
+                        last = format!(
+                            "the crashed server (pid {pid}) still has processes attached to its \
+                             shared memory"
+                        );
+                    } else {
+                        tracing::warn!(
+                            pid,
+                            "embedded database: clearing a crashed server's lock file"
+                        );
+                        postmaster::remove_stale_lock(&self.pgdata())
+                            .map_err(|e| Error::io_path(&self.pgdata(), e))?;
+                        continue;
+                    }
+                }
+            }
+            if Instant::now() >= deadline {
                 return Err(Error::Embedded(format!(
-                    "pg_ctl start failed: {}{}\n{}",
-                    String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr),
-                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                    "the server did not accept connections within {} s: {last}\n{}",
+                    START_TIMEOUT.as_secs(),
+                    self.log_tail()
                 )));
             }
-        }
-        self.ensure_database(running && hba_changed).await?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        // A server we found running keeps its old pg_hba.conf until told to reload it.
+        self.ensure_database(conn, !launched && hba_changed).await?;
         drop(lock);
-        Ok(self.url())
+        Ok(Started {
+            url: self.url(),
+            launched,
+            recovered,
+        })
+    }
+
+    /// The server's state: from its lock file, or from `pg_ctl status` where there is no `/proc`.
+    async fn server(&self) -> Result<Server> {
+        match postmaster::inspect(&self.pgdata()) {
+            Server::Unknown if self.pg_ctl_status().await? => Ok(Server::Running { pid: 0 }),
+            s => Ok(s),
+        }
+    }
+
+    /// `pg_ctl start -w`; a refusal that waiting may cure (an old server's lock or memory not yet
+    /// released) is [`Retry::Wait`].
+    async fn launch(&self, bin: &Path) -> std::result::Result<(), Retry> {
+        let socket_dir = self.socket_dir();
+        service::ensure_dir_for_server(&socket_dir)?;
+        let log = self.pgdata().join("server.log");
+        let opts = format!(
+            "-c listen_addresses='' -c unix_socket_directories='{}'",
+            socket_dir.display()
+        );
+        let out = service::run_as_service(
+            bin.join("pg_ctl"),
+            &[
+                "-D".as_ref(),
+                self.pgdata().as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+                "-w".as_ref(),
+                "-t".as_ref(),
+                START_TIMEOUT.as_secs().to_string().as_ref(),
+                "-o".as_ref(),
+                opts.as_ref(),
+                "start".as_ref(),
+            ],
+        )
+        .await?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let tail = self.log_tail();
+        let said = format!(
+            "pg_ctl start failed: {}{}\n{tail}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        let transient = [
+            "is still in use",
+            "already exists",
+            "another server might be running",
+        ];
+        if transient.iter().any(|t| said.contains(t)) {
+            Err(Retry::Wait(said))
+        } else {
+            Err(Retry::Fail(Error::Embedded(said)))
+        }
+    }
+
+    /// A connection to the maintenance database, or [`Retry::Wait`] while the server cannot take
+    /// one yet (no socket, refused, starting up, recovering, shutting down).
+    async fn try_connect(&self) -> std::result::Result<sqlx::PgConnection, Retry> {
+        match sqlx::PgConnection::connect(&self.url_for("postgres")).await {
+            Ok(conn) => Ok(conn),
+            Err(sqlx::Error::Io(e)) => Err(Retry::Wait(format!("connecting: {e}"))),
+            Err(sqlx::Error::Database(d)) if d.code().is_some_and(|c| c.starts_with("57P")) => {
+                Err(Retry::Wait(d.message().to_string()))
+            }
+            Err(e) => Err(Retry::Fail(e.into())),
+        }
+    }
+
+    /// The last lines of the server's log, for error messages.
+    fn log_tail(&self) -> String {
+        let text = fs::read_to_string(self.pgdata().join("server.log")).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     }
 
     /// Client authentication: the superuser over the socket without a password (only this OS
@@ -200,23 +311,24 @@ impl EmbeddedCluster {
     }
 
     pub async fn stop(&self) -> Result<bool> {
-        if !self.pgdata().join("PG_VERSION").exists() || !self.is_running().await? {
+        if !self.pgdata().join("PG_VERSION").exists()
+            || !matches!(self.server().await?, Server::Running { .. })
+        {
             return Ok(false);
         }
         let bin = pg_bindir(self.bindir.as_deref())?;
-        let out = self
-            .run_as_service(
-                bin.join("pg_ctl"),
-                &[
-                    "-D".as_ref(),
-                    self.pgdata().as_os_str(),
-                    "-m".as_ref(),
-                    "fast".as_ref(),
-                    "-w".as_ref(),
-                    "stop".as_ref(),
-                ],
-            )
-            .await?;
+        let out = service::run_as_service(
+            bin.join("pg_ctl"),
+            &[
+                "-D".as_ref(),
+                self.pgdata().as_os_str(),
+                "-m".as_ref(),
+                "fast".as_ref(),
+                "-w".as_ref(),
+                "stop".as_ref(),
+            ],
+        )
+        .await?;
         if !out.status.success() {
             return Err(Error::Embedded(format!(
                 "pg_ctl stop failed: {}",
@@ -226,35 +338,34 @@ impl EmbeddedCluster {
         Ok(true)
     }
 
-    async fn is_running(&self) -> Result<bool> {
+    /// `pg_ctl status` (which calls a zombie postmaster running: see [`postmaster`]).
+    async fn pg_ctl_status(&self) -> Result<bool> {
         let bin = pg_bindir(self.bindir.as_deref())?;
-        let out = self
-            .run_as_service(
-                bin.join("pg_ctl"),
-                &["-D".as_ref(), self.pgdata().as_os_str(), "status".as_ref()],
-            )
-            .await?;
+        let out = service::run_as_service(
+            bin.join("pg_ctl"),
+            &["-D".as_ref(), self.pgdata().as_os_str(), "status".as_ref()],
+        )
+        .await?;
         // pg_ctl status: 0 running, 3 not running, 4 no data directory.
         Ok(out.status.code() == Some(0))
     }
 
     async fn init(&self, bin: &Path) -> Result<()> {
         let pgdata = self.pgdata();
-        self.ensure_dir_for_server(&pgdata)?;
-        let out = self
-            .run_as_service(
-                bin.join("initdb"),
-                &[
-                    "-D".as_ref(),
-                    pgdata.as_os_str(),
-                    "-U".as_ref(),
-                    SUPERUSER.as_ref(),
-                    "--auth=trust".as_ref(),
-                    "--encoding=UTF8".as_ref(),
-                    "--locale=C.UTF-8".as_ref(),
-                ],
-            )
-            .await?;
+        service::ensure_dir_for_server(&pgdata)?;
+        let out = service::run_as_service(
+            bin.join("initdb"),
+            &[
+                "-D".as_ref(),
+                pgdata.as_os_str(),
+                "-U".as_ref(),
+                SUPERUSER.as_ref(),
+                "--auth=trust".as_ref(),
+                "--encoding=UTF8".as_ref(),
+                "--locale=C.UTF-8".as_ref(),
+            ],
+        )
+        .await?;
         if !out.status.success() {
             return Err(Error::Embedded(format!(
                 "initdb failed: {}{}",
@@ -273,8 +384,7 @@ impl EmbeddedCluster {
         Ok(())
     }
 
-    async fn ensure_database(&self, reload: bool) -> Result<()> {
-        let mut conn = sqlx::PgConnection::connect(&self.url_for("postgres")).await?;
+    async fn ensure_database(&self, mut conn: sqlx::PgConnection, reload: bool) -> Result<()> {
         if reload {
             sqlx::query("SELECT pg_reload_conf()")
                 .execute(&mut conn)
@@ -293,91 +403,4 @@ impl EmbeddedCluster {
         conn.close().await?;
         Ok(())
     }
-
-    /// Creates `dir` and, when we are root, hands it to the service user, after checking that the
-    /// service user can reach it at all.
-    fn ensure_dir_for_server(&self, dir: &Path) -> Result<()> {
-        fs::create_dir_all(dir).map_err(|e| Error::io_path(dir, e))?;
-        if is_root() {
-            let status = std::process::Command::new("chown")
-                .arg(format!("{SERVICE_USER}:"))
-                .arg(dir)
-                .status()
-                .map_err(|e| Error::io("chown", e))?;
-            if !status.success() {
-                return Err(Error::Embedded(format!(
-                    "could not give {} to the `{SERVICE_USER}` user (is PostgreSQL installed?)",
-                    dir.display()
-                )));
-            }
-            let reachable = std::process::Command::new("runuser")
-                .args(["-u", SERVICE_USER, "--", "test", "-w"])
-                .arg(dir)
-                .status()
-                .map_err(|e| Error::io("runuser", e))?;
-            if !reachable.success() {
-                return Err(Error::Embedded(format!(
-                    "the `{SERVICE_USER}` user, which runs the server when dtrag runs as root, cannot \
-                     reach {}: choose a --data-dir outside /root (for example /var/lib/dtrag)",
-                    dir.display()
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    async fn run_as_service(&self, program: PathBuf, args: &[&std::ffi::OsStr]) -> Result<Output> {
-        let mut cmd = if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", SERVICE_USER, "--"]).arg(&program);
-            c
-        } else {
-            Command::new(&program)
-        };
-        cmd.args(args).current_dir("/").kill_on_drop(true);
-        cmd.output()
-            .await
-            .map_err(|e| Error::io(format!("running {}", program.display()), e))
-    }
-}
-
-/// The directory of the PostgreSQL server binaries: `given`, or the newest
-/// `/usr/lib/postgresql/N/bin` that has pgvector installed, or the newest at all.
-pub fn pg_bindir(given: Option<&Path>) -> Result<PathBuf> {
-    if let Some(dir) = given {
-        return Ok(dir.to_path_buf());
-    }
-    let mut majors: Vec<u32> = fs::read_dir("/usr/lib/postgresql")
-        .map(|rd| {
-            rd.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    majors.sort_unstable_by(|a, b| b.cmp(a));
-    let with_bin = |m: &u32| Path::new(&format!("/usr/lib/postgresql/{m}/bin/initdb")).exists();
-    let with_vector = |m: &u32| {
-        Path::new(&format!(
-            "/usr/share/postgresql/{m}/extension/vector.control"
-        ))
-        .exists()
-    };
-    majors
-        .iter()
-        .find(|m| with_bin(m) && with_vector(m))
-        .or_else(|| majors.iter().find(|m| with_bin(m)))
-        .map(|m| PathBuf::from(format!("/usr/lib/postgresql/{m}/bin")))
-        .ok_or_else(|| {
-            Error::Embedded(
-                "no PostgreSQL server binaries found under /usr/lib/postgresql: run \
-                 scripts/setup-system.sh, or set DTRAG_PG_BINDIR, or pass --database-url"
-                    .into(),
-            )
-        })
-}
-
-/// A small stable hash for naming the fallback socket directory (std's hasher is randomised).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

@@ -1,7 +1,11 @@
 //! Connections, migrations and the embedded local PostgreSQL.
 
+pub mod backup;
 pub mod embedded;
+pub mod fingerprint;
 pub mod migrate;
+pub mod postmaster;
+mod service;
 pub mod open;
 
 use std::str::FromStr;
