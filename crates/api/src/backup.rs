@@ -131,7 +131,6 @@ pub async fn restore(
 
 /// What `db migrate` did: the backup taken first (if any) and the steps.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Migrated {
     pub backup: Option<BackupReport>,
     pub steps: Vec<Step>,
