@@ -41,6 +41,7 @@ pub fn typescript() -> String {
         t::RollbackOutcome,
         t::Extra,
         t::ExtraObject,
+        t::DeprecatedChange,
         t::Unplaced,
         t::Deprecated,
         t::ImportReport,

@@ -78,7 +78,8 @@ async fn diff_lists_each_kind_of_change_with_before_and_after() {
             removed: 1,
             renamed: 2,
             moved: 2,
-            edited: 2
+            edited: 2,
+            deprecated: 0,
         }
     );
     assert_eq!(d.added[0].key, "tech.ai.agents");
@@ -139,7 +140,8 @@ async fn diff_lists_each_kind_of_change_with_before_and_after() {
             removed: 1,
             renamed: 2,
             moved: 2,
-            edited: 2
+            edited: 2,
+            deprecated: 0,
         }
     );
     assert_eq!(back.added[0].key, "business.finance");

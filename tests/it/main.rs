@@ -37,6 +37,8 @@ mod search;
 mod search_hybrid;
 mod search_scope;
 mod skos;
+mod skos_deprecated;
+mod skos_diff;
 mod skos_errors;
 mod skos_roundtrip;
 mod wordnet;

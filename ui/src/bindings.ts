@@ -27,7 +27,11 @@ matched: string, score: number,
  */
 parent_labels: Array<string>, };
 
-export type Summary = { added: number, removed: number, renamed: number, moved: number, edited: number, };
+export type Summary = { added: number, removed: number, renamed: number, moved: number, edited: number, 
+/**
+ * Deprecated concepts (SKOS) that appeared, changed or went; absent when none.
+ */
+deprecated?: number, };
 
 export type NodeEntry = { key: string, label: string, alt_labels: Array<string>, description: string, parents: Array<string>, };
 
@@ -47,7 +51,12 @@ export type Edited = { key: string, label: string, before: EditedFields, after: 
 /**
  * Word diff of the description (empty when only the alternative labels changed).
  */
-description_diff: Array<DiffSpan>, };
+description_diff: Array<DiffSpan>, 
+/**
+ * The other statements (extras) only before and only after, sorted: an edit of only the
+ * kept SKOS properties (a notation, a label in another language, a note) shows here.
+ */
+extras_removed?: Array<Extra>, extras_added?: Array<Extra>, };
 
 export type Diff = { from: number, to: number, summary: Summary, added: Array<NodeEntry>, removed: Array<NodeEntry>, renamed: Array<Renamed>, moved: Array<Moved>, edited: Array<Edited>, 
 /**
@@ -58,9 +67,17 @@ impact: ClassificationImpact,
 /**
  * The agents following the head whose scope differs between the two versions.
  */
-agent_scopes: Array<ScopeChange>, };
+agent_scopes: Array<ScopeChange>, 
+/**
+ * Deprecated concepts (SKOS, not nodes) that differ between the two versions.
+ */
+deprecated?: Array<DeprecatedChange>, };
 
-export type PublishStats = { nodes_added: number, nodes_removed: number, nodes_changed: number, edges_added: number, edges_removed: number, };
+export type PublishStats = { nodes_added: number, nodes_removed: number, nodes_changed: number, edges_added: number, edges_removed: number, 
+/**
+ * Deprecated concepts (SKOS) that appeared, changed or went; absent when none.
+ */
+deprecated_changed?: number, };
 
 export type ScopeChange = { agent: string, documents_before: number, documents_after: number, 
 /**
@@ -99,6 +116,11 @@ diff: Diff, elapsed_ms: number, };
 export type Extra = { property: string, object: ExtraObject, };
 
 export type ExtraObject = { "iri": string } | { "literal": { value: string, lang?: string, datatype?: string, } };
+
+/**
+ * A deprecated concept that differs between two versions: `None` = not deprecated there.
+ */
+export type DeprecatedChange = { key: string, before: Array<Extra> | null, after: Array<Extra> | null, };
 
 export type Unplaced = { 
 /**

@@ -1,6 +1,6 @@
 // What to show for a diff: the summary line, the change kind of each key (tree highlights) and
 // the pieces of a word diff.
-import type { Diff, DiffSpan, Summary } from "./bindings";
+import type { Diff, DiffSpan, Extra, Summary } from "./bindings";
 
 export type ChangeKind = "added" | "removed" | "renamed" | "moved" | "edited";
 
@@ -77,4 +77,29 @@ export function altLabelChange(before: readonly string[], after: readonly string
 
 export function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The usual prefixes a kept statement's property is shortened with. */
+const PREFIXES: readonly [string, string][] = [
+  ["skos:", "http://www.w3.org/2004/02/skos/core#"],
+  ["dct:", "http://purl.org/dc/terms/"],
+  ["owl:", "http://www.w3.org/2002/07/owl#"],
+  ["rdfs:", "http://www.w3.org/2000/01/rdf-schema#"],
+];
+
+function shortIri(iri: string): string {
+  const p = PREFIXES.find(([, ns]) => iri.startsWith(ns) && iri.length > ns.length);
+  return p ? p[0] + iri.slice(p[1].length) : `<${iri}>`;
+}
+
+/** A kept statement (extra) as one line: `skos:notation "S1"`, `skos:prefLabel "Wissenschaft"@de`. */
+export function extraText(e: Extra): string {
+  const o = e.object;
+  let value: string;
+  if ("iri" in o) value = shortIri(o.iri);
+  else {
+    const l = o.literal;
+    value = JSON.stringify(l.value) + (l.lang ? `@${l.lang}` : l.datatype ? `^^${shortIri(l.datatype)}` : "");
+  }
+  return `${shortIri(e.property)} ${value}`;
 }

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use dtrag_core::taxonomy::deprecated;
 use dtrag_core::taxonomy::import::{self, ImportFile, ImportOptions};
 use dtrag_core::taxonomy::read::{self, At};
+use dtrag_core::taxonomy::DeprecatedConcept;
 use dtrag_core::{Error, Result};
 use dtrag_skos::quality::{self, QualityReport};
 use dtrag_skos::{ExportMeta, Format, ImportReport, Options};
@@ -122,6 +124,8 @@ struct Parsed {
     file: ImportFile,
     skos: Option<ImportReport>,
     replaced: Vec<(String, String)>,
+    /// A SKOS file's deprecated concepts (they replace the head's); `None` for JSON Lines.
+    deprecated: Option<Vec<DeprecatedConcept>>,
 }
 
 async fn parse(req: &ImportRequest) -> Result<Parsed> {
@@ -136,20 +140,16 @@ async fn parse(req: &ImportRequest) -> Result<Parsed> {
             file: import::read_file(&path)?,
             skos: None,
             replaced: Vec::new(),
+            deprecated: None,
         }),
         Some(f) => {
             let s = dtrag_skos::read_file(&path, f, &opts)?;
-            let replaced = s
-                .report
-                .deprecated
-                .iter()
-                .filter(|d| d.replaced_by.len() == 1)
-                .map(|d| (d.key.clone(), d.replaced_by[0].clone()))
-                .collect();
+            let replaced = s.replacements();
             Ok(Parsed {
                 file: s.file,
                 skos: Some(s.report),
                 replaced,
+                deprecated: Some(s.deprecated),
             })
         }
     })
@@ -176,6 +176,7 @@ pub async fn import(h: &Handle, req: ImportRequest) -> Result<Imported> {
     let opts = ImportOptions {
         replaced: &p.replaced,
         language: p.skos.as_ref().map(|r| r.language.as_str()),
+        deprecated: p.deprecated.as_deref(),
         audit: audit_of(&p.skos),
     };
     let published = import::import_with(h.pool(), p.file, opts, &meta, &req.path).await?;
@@ -192,6 +193,7 @@ pub async fn preview_import(h: &Handle, req: ImportRequest) -> Result<ImportPrev
     let opts = ImportOptions {
         replaced: &p.replaced,
         language: p.skos.as_ref().map(|r| r.language.as_str()),
+        deprecated: p.deprecated.as_deref(),
         audit: serde_json::json!({}),
     };
     let diff = import::preview(h.pool(), p.file, opts, &meta, &req.path).await?;
@@ -213,12 +215,14 @@ pub async fn export_file(h: &Handle, req: ExportRequest) -> Result<Vec<u8>> {
         return Ok(out);
     };
     let (created, language) = read::version_language(&mut conn, at.version).await?;
+    let deprecated = deprecated::at(&mut conn, at).await?;
     drop(conn);
     let meta = ExportMeta {
         version: at.version,
         modified: created.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         base: req.base,
         lang: req.lang.or(language).unwrap_or_else(|| "en".into()),
+        deprecated,
     };
     tokio::task::spawn_blocking(move || dtrag_skos::export(&records, &meta, format))
         .await

@@ -69,6 +69,7 @@ pub mod types {
         Bm25Params, Bm25Signal, Fragment, Fusion, FusionMethod, FusionReport, Hit, Mode,
         SearchRequest, SearchResult, Timings, VectorSignal, Weights,
     };
+    pub use dtrag_core::taxonomy::deprecated::DeprecatedChange;
     pub use dtrag_core::taxonomy::diff::{
         Diff, DiffSpan, Edited, EditedFields, Moved, NodeEntry, Renamed, Summary,
     };
@@ -76,7 +77,9 @@ pub mod types {
     pub use dtrag_core::taxonomy::publish::{PublishStats, Published};
     pub use dtrag_core::taxonomy::read::{FindHit, NodeDetails, NodeSummary, TreeLine};
     pub use dtrag_core::taxonomy::rollback::RollbackOutcome;
-    pub use dtrag_core::taxonomy::{Extra, ExtraObject, NodeRecord, Version, VersionKind};
+    pub use dtrag_core::taxonomy::{
+        DeprecatedConcept, Extra, ExtraObject, NodeRecord, Version, VersionKind,
+    };
     pub use dtrag_embed::local::MINILM;
     pub use dtrag_embed::openai::OpenAiConfig;
     pub use dtrag_skos::quality::{Check, Finding, QualityReport};

@@ -1,7 +1,8 @@
 //! The taxonomy at one version -> SKOS triples: one `skos:ConceptScheme` (its IRI is the base
 //! namespace itself, which no key can take) with `hasTopConcept`, `owl:versionInfo`,
 //! `dct:modified` and `dct:language`; per node `inScheme`, `topConceptOf` for roots, `broader`
-//! and `narrower`, labels and definition in the taxonomy's language, and its kept extras.
+//! and `narrower`, labels and definition in the taxonomy's language, and its kept extras; per
+//! deprecated concept `inScheme`, `owl:deprecated true` and its kept statements.
 //!
 //! The triples come back sorted by subject, then predicate, then object, without duplicates:
 //! the serialisers group only consecutive statements about a subject, and the same version must
@@ -9,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use dtrag_core::taxonomy::model::{Extra, ExtraObject, NodeRecord};
+use dtrag_core::taxonomy::model::{DeprecatedConcept, Extra, ExtraObject, NodeRecord};
 use dtrag_core::{Error, Result};
 use oxrdf::{Literal, NamedNode, Term, Triple};
 
@@ -25,6 +26,8 @@ pub struct ExportMeta {
     pub base: Option<String>,
     /// The language of labels and definitions ("" = untagged).
     pub lang: String,
+    /// The version's deprecated concepts (not nodes; written with `owl:deprecated true`).
+    pub deprecated: Vec<DeprecatedConcept>,
 }
 
 pub fn triples(records: &[NodeRecord], meta: &ExportMeta) -> Result<Vec<Triple>> {
@@ -96,6 +99,28 @@ pub fn triples(records: &[NodeRecord], meta: &ExportMeta) -> Result<Vec<Triple>>
         for e in &r.extras {
             let (predicate, object) = extra_term(e).map_err(|m| {
                 Error::Invalid(format!("node {:?}: extra {}: {m}", r.key, e.property))
+            })?;
+            out.push(Triple::new(s.clone(), predicate, object));
+        }
+    }
+    for d in &meta.deprecated {
+        let s = iri::iri_of(&d.key, base)?;
+        let says = |out: &mut Vec<Triple>, predicate: &str, object: Term| {
+            out.push(Triple::new(s.clone(), p(predicate), object));
+        };
+        says(&mut out, v::RDF_TYPE, p(v::CONCEPT).into());
+        says(&mut out, v::IN_SCHEME, scheme.clone().into());
+        says(
+            &mut out,
+            v::OWL_DEPRECATED,
+            Literal::new_typed_literal("true", p(v::XSD_BOOLEAN)).into(),
+        );
+        for e in &d.statements {
+            let (predicate, object) = extra_term(e).map_err(|m| {
+                Error::Invalid(format!(
+                    "deprecated concept {:?}: {}: {m}",
+                    d.key, e.property
+                ))
             })?;
             out.push(Triple::new(s.clone(), predicate, object));
         }

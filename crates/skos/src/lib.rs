@@ -17,10 +17,11 @@ mod syntax;
 pub mod vocab;
 mod write;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use dtrag_core::taxonomy::import::ImportFile;
-use dtrag_core::taxonomy::model::NodeRecord;
+use dtrag_core::taxonomy::model::{DeprecatedConcept, NodeRecord};
 use dtrag_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -66,7 +67,40 @@ pub struct Options {
 #[derive(Debug, Clone)]
 pub struct SkosImport {
     pub file: ImportFile,
+    /// The concepts marked `owl:deprecated true`, with what the file says about them, by key.
+    pub deprecated: Vec<DeprecatedConcept>,
     pub report: ImportReport,
+}
+
+impl SkosImport {
+    /// (deprecated key, node key) for each deprecated concept with one `dct:isReplacedBy`,
+    /// followed through replacements that are themselves deprecated (A by B, B by C: A -> C) to
+    /// a node of the file; an import merges a node of the head into it instead of removing it.
+    pub fn replacements(&self) -> Vec<(String, String)> {
+        let next: HashMap<&str, &str> = self
+            .report
+            .deprecated
+            .iter()
+            .filter(|d| d.replaced_by.len() == 1)
+            .map(|d| (d.key.as_str(), d.replaced_by[0].as_str()))
+            .collect();
+        let mut out = Vec::new();
+        for &from in next.keys() {
+            let mut at = from;
+            let mut seen = HashSet::from([from]);
+            while let Some(&to) = next.get(at) {
+                if !seen.insert(to) {
+                    break; // a ring of replacements names no node
+                }
+                at = to;
+            }
+            if at != from && self.file.nodes.contains_key(at) {
+                out.push((from.to_string(), at.to_string()));
+            }
+        }
+        out.sort();
+        out
+    }
 }
 
 /// Reads and maps a whole file; nothing is published.
@@ -81,8 +115,12 @@ pub fn parse(bytes: &[u8], format: Format, name: &Path, opts: &Options) -> Resul
         iri::check_base(base)?;
     }
     let triples = syntax::parse(bytes, format, name)?;
-    let (file, report) = read::read(&triples, opts)?;
-    Ok(SkosImport { file, report })
+    let r = read::read(&triples, opts)?;
+    Ok(SkosImport {
+        file: r.file,
+        deprecated: r.deprecated,
+        report: r.report,
+    })
 }
 
 /// Parses `bytes` into triples only (tests compare graphs with it).
@@ -101,4 +139,44 @@ pub fn export(records: &[NodeRecord], meta: &ExportMeta, format: Format) -> Resu
     let mut out = Vec::with_capacity(records.len() * 400);
     write::write(&triples, format, &mut out)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacements_follow_deprecated_replacements_to_a_node() {
+        let ttl = r#"
+            @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+            @prefix owl: <http://www.w3.org/2002/07/owl#> .
+            @prefix dct: <http://purl.org/dc/terms/> .
+            @prefix ex: <http://ex.org/> .
+            ex:c a skos:Concept ; skos:prefLabel "C"@en .
+            ex:a a skos:Concept ; owl:deprecated true ; dct:isReplacedBy ex:b ;
+                skos:prefLabel "A"@en , "A"@fr ; skos:notation "1" .
+            ex:b a skos:Concept ; owl:deprecated true ; dct:isReplacedBy ex:c .
+            ex:x a skos:Concept ; owl:deprecated true ; dct:isReplacedBy ex:y .
+            ex:y a skos:Concept ; owl:deprecated true ; dct:isReplacedBy ex:x .
+        "#;
+        let opts = Options {
+            base: Some("http://ex.org/".into()),
+            lang: None,
+        };
+        let s = parse(ttl.as_bytes(), Format::Turtle, Path::new("t.ttl"), &opts).expect("parse");
+        assert_eq!(
+            s.replacements(),
+            [("a".to_string(), "c".to_string()), ("b".into(), "c".into())]
+        );
+        let keys: Vec<&str> = s.deprecated.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "x", "y"]);
+        // Everything but type, owl:deprecated and inScheme is kept, sorted.
+        let a: Vec<&str> = s.deprecated[0]
+            .statements
+            .iter()
+            .map(|e| e.property.rsplit(['#', '/']).next().unwrap_or(""))
+            .collect();
+        assert_eq!(a, ["isReplacedBy", "notation", "prefLabel", "prefLabel"]);
+        assert_eq!(s.report.unplaced_total, 0);
+    }
 }

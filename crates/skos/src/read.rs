@@ -4,14 +4,17 @@
 //! ([`crate::labels`]); every other statement about a concept is kept as an [`Extra`] so an export
 //! loses nothing. Statements that have no place (about other resources, structured values) are
 //! listed in the report with the reason. `owl:deprecated true` concepts are not nodes; they and
-//! their `dct:isReplacedBy` are reported, so the import can merge them into their replacement.
+//! their `dct:isReplacedBy` are reported, so the import can merge them into their replacement,
+//! and what the file says about them is kept as a [`DeprecatedConcept`] so an export writes it.
 //!
 //! Nothing here touches the database; everything is checked (keys, cycles) before it returns.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use dtrag_core::taxonomy::import::{find_cycle, ImportFile};
-use dtrag_core::taxonomy::model::{check_key, normalise_extras, Extra, ExtraObject};
+use dtrag_core::taxonomy::model::{
+    check_key, normalise_extras, DeprecatedConcept, Extra, ExtraObject,
+};
 use dtrag_core::taxonomy::{NodeContent, NodeFull};
 use dtrag_core::{Error, Result};
 use oxrdf::{NamedOrBlankNode, Term, Triple};
@@ -32,8 +35,15 @@ struct Draft {
     top_of: BTreeSet<String>,
 }
 
+/// What a file means: its nodes, its deprecated concepts (sorted by key), the report.
+pub struct Read {
+    pub file: ImportFile,
+    pub deprecated: Vec<DeprecatedConcept>,
+    pub report: ImportReport,
+}
+
 /// Maps `triples` to nodes under `opts`.
-pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportReport)> {
+pub fn read(triples: &[Triple], opts: &Options) -> Result<Read> {
     let base = opts.base.as_deref().unwrap_or(v::DEFAULT_BASE);
     let mut report = ImportReport {
         triples: triples.len(),
@@ -41,9 +51,11 @@ pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportRep
     };
 
     // Concepts, schemes and deprecated concepts first: what a statement means depends on them.
-    let mut concepts: BTreeSet<&str> = BTreeSet::new();
+    // Hash sets: every triple asks them (a BTree of 82k long IRIs costs ~17 string compares a
+    // lookup); nothing here depends on their order.
+    let mut concepts: HashSet<&str> = HashSet::with_capacity(triples.len() / 8);
     let mut schemes: HashSet<&str> = HashSet::new();
-    let mut deprecated: BTreeSet<&str> = BTreeSet::new();
+    let mut deprecated: HashSet<&str> = HashSet::new();
     for t in triples {
         let NamedOrBlankNode::NamedNode(s) = &t.subject else {
             continue;
@@ -67,16 +79,19 @@ pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportRep
     let language = match &opts.lang {
         Some(l) => labels::normalise(l),
         None => scheme_language(triples, &schemes).unwrap_or_else(|| {
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            // Counted by the tag as written (no string made per label), then normalised.
+            let mut raw: HashMap<&str, usize> = HashMap::new();
             for t in triples {
                 if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&t.subject, &t.object)
                 {
                     if t.predicate.as_str() == v::PREF_LABEL && active(s.as_str()) {
-                        *counts
-                            .entry(labels::normalise(l.language().unwrap_or("")))
-                            .or_default() += 1;
+                        *raw.entry(l.language().unwrap_or("")).or_default() += 1;
                     }
                 }
+            }
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for (tag, n) in raw {
+                *counts.entry(labels::normalise(tag)).or_default() += n;
             }
             labels::most_common(&counts)
         }),
@@ -88,6 +103,13 @@ pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportRep
         .map(|c| (*c, Draft::default()))
         .collect();
     let mut replaced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    // What the file says about each deprecated concept, but its type, owl:deprecated and
+    // inScheme (an export writes those itself).
+    let mut kept: BTreeMap<&str, Vec<Extra>> = deprecated
+        .iter()
+        .filter(|c| concepts.contains(*c))
+        .map(|c| (*c, Vec::new()))
+        .collect();
     let mut unplaced = |t: &Triple, reason: &str| {
         report.unplaced_total += 1;
         if report.unplaced.len() < UNPLACED_LISTED {
@@ -104,16 +126,30 @@ pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportRep
             }
         };
         let p = t.predicate.as_str();
-        if deprecated.contains(subject) && concepts.contains(subject) {
-            if p == v::DCT_IS_REPLACED_BY {
-                if let Term::NamedNode(o) = &t.object {
-                    replaced
-                        .entry(subject)
-                        .or_default()
-                        .insert(iri::key_of(o.as_str(), base));
+        if let Some(statements) = kept.get_mut(subject) {
+            match (p, &t.object) {
+                (v::RDF_TYPE, Term::NamedNode(o)) if o.as_str() == v::CONCEPT => {}
+                (v::OWL_DEPRECATED, Term::Literal(l)) if is_true(l.value()) => {}
+                (v::IN_SCHEME, Term::NamedNode(o)) if schemes.contains(o.as_str()) => {}
+                (_, Term::NamedNode(o)) => {
+                    if p == v::DCT_IS_REPLACED_BY {
+                        replaced
+                            .entry(subject)
+                            .or_default()
+                            .insert(iri::key_of(o.as_str(), base));
+                    }
+                    statements.push(Extra {
+                        property: p.to_string(),
+                        object: ExtraObject::Iri(o.as_str().to_string()),
+                    });
                 }
+                (_, Term::Literal(l)) => statements.push(literal_extra(p, l)),
+                _ => unplaced(
+                    t,
+                    "the value is a blank node or a quoted triple: structured values are not kept",
+                ),
             }
-            continue; // reported once, as a deprecated concept
+            continue;
         }
         if schemes.contains(subject) {
             match (p, &t.object) {
@@ -182,7 +218,7 @@ pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportRep
         }
     }
 
-    let mut nodes = BTreeMap::new();
+    let mut finished = Vec::with_capacity(drafts.len());
     for (subject, draft) in drafts {
         let key = iri::key_of(subject, base);
         check_key(&key).map_err(|m| Error::Invalid(format!("concept <{subject}>: {m}")))?;
@@ -190,22 +226,37 @@ pub fn read(triples: &[Triple], opts: &Options) -> Result<(ImportFile, ImportRep
         if unlabelled {
             report.unlabelled.push(key.clone());
         }
-        nodes.insert(key, node);
+        finished.push((key, node));
     }
+    // Sorted once and built in bulk, rather than 82k inserts that each walk the tree.
+    finished.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let nodes: BTreeMap<String, NodeFull> = finished.into_iter().collect();
     report.unlabelled.sort();
     if let Some(path) = find_cycle(&nodes) {
         return Err(Error::Cycle { path });
     }
-    report.deprecated = deprecated
-        .iter()
-        .map(|c| Deprecated {
-            key: iri::key_of(c, base),
+    // Only concepts: an `owl:deprecated` property or class is no concept of the taxonomy.
+    let mut kept_concepts = Vec::with_capacity(kept.len());
+    for (c, mut statements) in kept {
+        let key = iri::key_of(c, base);
+        check_key(&key).map_err(|m| Error::Invalid(format!("concept <{c}>: {m}")))?;
+        report.deprecated.push(Deprecated {
+            key: key.clone(),
             replaced_by: replaced.remove(c).unwrap_or_default().into_iter().collect(),
-        })
-        .collect();
+        });
+        normalise_extras(&mut statements);
+        kept_concepts.push(DeprecatedConcept { key, statements });
+    }
+    // Keys under a base need not sort as their IRIs do.
+    report.deprecated.sort_by(|a, b| a.key.cmp(&b.key));
+    kept_concepts.sort_by(|a, b| a.key.cmp(&b.key));
     report.concepts = nodes.len();
     report.language = language;
-    Ok((ImportFile { nodes }, report))
+    Ok(Read {
+        file: ImportFile { nodes },
+        deprecated: kept_concepts,
+        report,
+    })
 }
 
 /// Label, alternative labels and description in the concept's language; everything else, and

@@ -2,7 +2,7 @@
 // draft preview and the rollback dialog).
 import { useState, type ReactNode } from "react";
 import type { Diff } from "../bindings";
-import { CHANGE_KINDS, sameList, KIND_LABEL, segments, summaryText, totalChanges, type ChangeKind } from "../diffView";
+import { CHANGE_KINDS, extraText, sameList, KIND_LABEL, segments, summaryText, totalChanges, type ChangeKind } from "../diffView";
 
 const PAGE = 200;
 
@@ -38,7 +38,8 @@ function Keys({ keys }: { keys: readonly string[] }) {
 
 export function DiffLists({ diff, onSelectKey }: { diff: Diff; onSelectKey?: (key: string, kind: ChangeKind) => void }) {
   const [shown, setShown] = useState<Record<string, number>>({});
-  if (totalChanges(diff.summary) === 0) return <p className="muted">{summaryText(diff.summary)}</p>;
+  const deprecated = diff.deprecated ?? [];
+  if (totalChanges(diff.summary) === 0 && deprecated.length === 0) return <p className="muted">{summaryText(diff.summary)}</p>;
 
   function section<T extends { key: string }>(kind: ChangeKind, entries: readonly T[], render: (e: T) => ReactNode) {
     if (entries.length === 0) return null;
@@ -108,9 +109,29 @@ export function DiffLists({ diff, onSelectKey }: { diff: Diff; onSelectKey?: (ke
                 alt labels: [{e.before.alt_labels.join(", ")}] → [{e.after.alt_labels.join(", ")}]
               </span>
             )}
+            {/* The kept SKOS statements (notation, other languages' labels, notes): an edit of only these shows here. */}
+            {((e.extras_removed?.length ?? 0) > 0 || (e.extras_added?.length ?? 0) > 0) && (
+              <span className="extras-change" data-testid="extras-change">
+                {e.extras_removed?.map((x, i) => <del key={`r${i}`}>{extraText(x)}</del>)}
+                {e.extras_added?.map((x, i) => <ins key={`a${i}`}>{extraText(x)}</ins>)}
+              </span>
+            )}
           </span>
         );
       })}
+      {deprecated.length > 0 && (
+        <section className="diff-section" data-testid="diff-deprecated">
+          <h4>Deprecated concepts ({deprecated.length})</h4>
+          <ul>
+            {deprecated.map((c) => (
+              <li key={c.key} data-testid="deprecated-entry" data-key={c.key}>
+                <span className="key">{c.key}</span>:{" "}
+                {c.before === null ? "deprecated" : c.after === null ? "no longer deprecated" : "its statements changed"}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -204,11 +204,42 @@ fn impact_text(i: &ClassificationImpact) -> String {
     }
 }
 
+/// A kept statement as `<property> value`: an IRI in angle brackets, a literal quoted with its
+/// language or datatype.
+fn extra_text(e: &dtrag_api::types::Extra) -> String {
+    use dtrag_api::types::ExtraObject;
+    let object = match &e.object {
+        ExtraObject::Iri(i) => format!("<{i}>"),
+        ExtraObject::Literal {
+            value,
+            lang: Some(l),
+            ..
+        } => format!("{value:?}@{l}"),
+        ExtraObject::Literal {
+            value,
+            datatype: Some(d),
+            ..
+        } => format!("{value:?}^^<{d}>"),
+        ExtraObject::Literal { value, .. } => format!("{value:?}"),
+    };
+    format!("<{}> {object}", e.property)
+}
+
 pub(super) fn diff_text(d: &Diff) -> String {
     let s = &d.summary;
     let mut out = format!(
-        "diff {} -> {}: {} added, {} removed, {} renamed, {} moved, {} edited\n",
-        d.from, d.to, s.added, s.removed, s.renamed, s.moved, s.edited
+        "diff {} -> {}: {} added, {} removed, {} renamed, {} moved, {} edited{}\n",
+        d.from,
+        d.to,
+        s.added,
+        s.removed,
+        s.renamed,
+        s.moved,
+        s.edited,
+        match s.deprecated {
+            0 => String::new(),
+            n => format!(", {n} deprecated concept(s) changed"),
+        }
     );
     for n in &d.added {
         out += &format!("+ {} [{}] under {}\n", n.label, n.key, n.parents.join(", "));
@@ -249,6 +280,21 @@ pub(super) fn diff_text(d: &Diff) -> String {
             );
         }
         out += "\n";
+        // Extras-only edits (a notation, another language's label, a note) show here.
+        for x in &e.extras_removed {
+            out += &format!("    - {}\n", extra_text(x));
+        }
+        for x in &e.extras_added {
+            out += &format!("    + {}\n", extra_text(x));
+        }
+    }
+    for c in &d.deprecated {
+        let what = match (&c.before, &c.after) {
+            (None, _) => "deprecated",
+            (_, None) => "no longer deprecated",
+            _ => "deprecated, its statements changed",
+        };
+        out += &format!("x [{}] {what}\n", c.key);
     }
     for i in &d.impact.entries {
         let verb = match i.change.as_str() {

@@ -7,8 +7,9 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 use sqlx::PgConnection;
 
+use super::deprecated::{self, DeprecatedChange};
 use super::model::{Extra, NodeFull};
-use super::read;
+use super::read::{self, At};
 use crate::agents::scope::ScopeChange;
 use crate::error::Result;
 use crate::review::impact::{self, ClassificationImpact};
@@ -21,6 +22,14 @@ pub struct Summary {
     pub renamed: usize,
     pub moved: usize,
     pub edited: usize,
+    /// Deprecated concepts (SKOS) that appeared, changed or went; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<usize>"))]
+    pub deprecated: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A node as it was (removed) or is (added).
@@ -79,6 +88,14 @@ pub struct Edited {
     pub after: EditedFields,
     /// Word diff of the description (empty when only the alternative labels changed).
     pub description_diff: Vec<DiffSpan>,
+    /// The other statements (extras) only before and only after, sorted: an edit of only the
+    /// kept SKOS properties (a notation, a label in another language, a note) shows here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<Extra>>"))]
+    pub extras_removed: Vec<Extra>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<Extra>>"))]
+    pub extras_added: Vec<Extra>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -97,6 +114,10 @@ pub struct Diff {
     pub impact: ClassificationImpact,
     /// The agents following the head whose scope differs between the two versions.
     pub agent_scopes: Vec<ScopeChange>,
+    /// Deprecated concepts (SKOS, not nodes) that differ between the two versions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<DeprecatedChange>>"))]
+    pub deprecated: Vec<DeprecatedChange>,
 }
 
 impl Diff {
@@ -157,6 +178,7 @@ pub fn compare(
         edited: vec![],
         impact: ClassificationImpact::default(),
         agent_scopes: Vec::new(),
+        deprecated: Vec::new(),
     };
     for key in keys {
         match (before.get(key), after.get(key)) {
@@ -202,6 +224,8 @@ pub fn compare(
                             extras: a.content.extras.clone(),
                         },
                         description_diff,
+                        extras_removed: only_in(&b.content.extras, &a.content.extras),
+                        extras_added: only_in(&a.content.extras, &b.content.extras),
                     });
                 }
             }
@@ -213,8 +237,27 @@ pub fn compare(
         renamed: d.renamed.len(),
         moved: d.moved.len(),
         edited: d.edited.len(),
+        deprecated: 0,
     };
     d
+}
+
+/// The statements of `these` that `those` lacks (both sorted, as extras are kept).
+fn only_in(these: &[Extra], those: &[Extra]) -> Vec<Extra> {
+    these
+        .iter()
+        .filter(|e| those.binary_search(e).is_err())
+        .cloned()
+        .collect()
+}
+
+/// Adds the deprecated concepts that differ between the diff's versions (`head`: the head the
+/// versions were checked against).
+pub async fn add_deprecated(conn: &mut PgConnection, d: &mut Diff, head: i64) -> Result<()> {
+    let at = |version| At { version, head };
+    d.deprecated = deprecated::changes(conn, at(d.from), at(d.to)).await?;
+    d.summary.deprecated = d.deprecated.len();
+    Ok(())
 }
 
 /// The diff from version `from` to version `to` (either may be the larger).
@@ -226,12 +269,17 @@ pub async fn diff(conn: &mut PgConnection, from: i64, to: i64) -> Result<Diff> {
         }
     }
     let ids = read::changed_node_ids(&mut *conn, from, to).await?;
+    let mut d = if ids.is_empty() {
+        compare(from, to, &HashMap::new(), &HashMap::new())
+    } else {
+        let before = states(conn, from, head, &ids).await?;
+        let after = states(conn, to, head, &ids).await?;
+        compare(from, to, &before, &after)
+    };
+    add_deprecated(&mut *conn, &mut d, head).await?;
     if ids.is_empty() {
-        return Ok(compare(from, to, &HashMap::new(), &HashMap::new()));
+        return Ok(d);
     }
-    let before = states(conn, from, head, &ids).await?;
-    let after = states(conn, to, head, &ids).await?;
-    let mut d = compare(from, to, &before, &after);
     let removed: Vec<String> = d.removed.iter().map(|n| n.key.clone()).collect();
     let moved: Vec<String> = d.moved.iter().map(|n| n.key.clone()).collect();
     d.impact = impact::totals(impact::of_diff(&mut *conn, from, to, &removed, &moved).await?);

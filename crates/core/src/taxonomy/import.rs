@@ -9,8 +9,11 @@ use std::path::Path;
 
 use sqlx::{PgPool, Postgres, Transaction};
 
+use super::deprecated::Deprecations;
 use super::diff::{self, Diff};
-use super::model::{check_key, check_label, NodeFull, NodeRecord, PublishMeta, VersionKind};
+use super::model::{
+    check_key, check_label, DeprecatedConcept, NodeFull, NodeRecord, PublishMeta, VersionKind,
+};
 use super::publish::{self, CycleCheck, Published, Target};
 use super::read;
 use crate::error::{Error, Result};
@@ -196,6 +199,9 @@ pub struct ImportOptions<'a> {
     pub replaced: &'a [(String, String)],
     /// The language of the file's labels, recorded on the version.
     pub language: Option<&'a str>,
+    /// The file's deprecated concepts (a SKOS file), which replace the head's; `None` (JSON
+    /// Lines, which has none) keeps the head's.
+    pub deprecated: Option<&'a [DeprecatedConcept]>,
     /// Added to the audit entry.
     pub audit: serde_json::Value,
 }
@@ -281,6 +287,10 @@ async fn import_in(
         publish::Request {
             merges,
             language: opts.language,
+            deprecated: match opts.deprecated {
+                Some(d) => Deprecations::Set(d),
+                None => Deprecations::Keep,
+            },
             kind: VersionKind::Import,
             meta,
             restored_from: None,

@@ -1,6 +1,7 @@
 //! The versioned DAG taxonomy: model, reads at any version, the single write path (publish), and
 //! the operations built on it (import, edits, diff, rollback).
 
+pub mod deprecated;
 pub mod diff;
 pub mod edit;
 pub mod import;
@@ -10,5 +11,6 @@ pub mod read;
 pub mod rollback;
 
 pub use model::{
-    Extra, ExtraObject, NodeContent, NodeFull, NodeRecord, PublishMeta, Version, VersionKind,
+    DeprecatedConcept, Extra, ExtraObject, NodeContent, NodeFull, NodeRecord, PublishMeta, Version,
+    VersionKind,
 };

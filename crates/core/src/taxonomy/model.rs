@@ -54,6 +54,18 @@ pub enum ExtraObject {
     },
 }
 
+/// A concept a SKOS file marks `owl:deprecated true`: not a node (not in the tree, nothing is
+/// classified under it), but what the file says about it (labels, definition,
+/// `dct:isReplacedBy`, notes) is kept, versioned, so an export writes it back. `statements` holds
+/// everything but its type, `owl:deprecated` and `skos:inScheme`, which an export writes itself;
+/// sorted and without duplicates, as extras are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeprecatedConcept {
+    pub key: String,
+    pub statements: Vec<Extra>,
+}
+
 /// Sorts and deduplicates extras: the one form in which they are compared and stored.
 pub fn normalise_extras(extras: &mut Vec<Extra>) {
     extras.sort();

@@ -42,6 +42,7 @@ pub async fn rollback(
     let now = diff::states(&mut tx, head, head, &ids).await?;
     let then = diff::states(&mut tx, to, head, &ids).await?;
     let mut applied = diff::compare(head, to, &now, &then);
+    diff::add_deprecated(&mut tx, &mut applied, head).await?;
     let unpublished = |diff: Diff| RollbackOutcome {
         version: None,
         restored: to,
@@ -71,6 +72,7 @@ pub async fn rollback(
             audit_details: serde_json::json!({ "restored": to, "summary": applied.summary }),
             merges: Vec::new(),
             language: None,
+            deprecated: Default::default(),
         },
     )
     .await?;

@@ -126,6 +126,7 @@ async fn apply_in(
             meta,
             restored_from: None,
             language: None,
+            deprecated: Default::default(),
             cycle_check: CycleCheck::InDatabase,
             audit_details: serde_json::json!({ "base": base, "ops": ops }),
             merges: ops

@@ -12,6 +12,7 @@ use std::time::Instant;
 use serde::Serialize;
 use sqlx::{PgConnection, Postgres, Transaction};
 
+use super::deprecated::{self, Deprecations};
 use super::model::{check_key, check_label, NodeFull, PublishMeta, VersionKind};
 use super::read;
 use crate::agents::scope::ScopeChange;
@@ -48,6 +49,14 @@ pub struct PublishStats {
     pub nodes_changed: usize,
     pub edges_added: usize,
     pub edges_removed: usize,
+    /// Deprecated concepts (SKOS) that appeared, changed or went; absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<usize>"))]
+    pub deprecated_changed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The result of a publish. `version` is `None` when the target equalled the head: no version is
@@ -86,6 +95,8 @@ pub struct Request<'a> {
     /// The language of the labels (a SKOS import says); `None`: the restored version's, else
     /// the parent version's.
     pub language: Option<&'a str>,
+    /// The deprecated concepts of the new version (SKOS; see [`deprecated`]).
+    pub deprecated: Deprecations<'a>,
 }
 
 /// Writes `target` as version head+1 inside `tx` (which must come from [`begin`]).
@@ -194,10 +205,16 @@ pub async fn publish(
     }
     stats.edges_added = open_edges.len();
     stats.edges_removed = close_edges.len();
+    let deprecations = deprecated::plan(&mut *conn, head, req.deprecated, req.restored_from, |k| {
+        matches!(target.get(k), Some(Some(_)))
+    })
+    .await?;
+    stats.deprecated_changed = deprecations.changed();
     if close_state.is_empty()
         && open_state.is_empty()
         && close_edges.is_empty()
         && open_edges.is_empty()
+        && deprecations.is_empty()
     {
         return Ok(Published {
             version: None,
@@ -315,6 +332,8 @@ pub async fn publish(
         .execute(&mut *conn)
         .await?;
     }
+
+    deprecated::write(&mut *conn, version, &deprecations).await?;
 
     // A bulk publish (an import) changes the tables' size by orders of magnitude; without fresh
     // statistics the planner picks nested loops over what it thinks are empty tables.
