@@ -117,9 +117,6 @@ export type Extra = { property: string, object: ExtraObject, };
 
 export type ExtraObject = { "iri": string } | { "literal": { value: string, lang?: string, datatype?: string, } };
 
-/**
- * A deprecated concept that differs between two versions: `None` = not deprecated there.
- */
 export type DeprecatedChange = { key: string, before: Array<Extra> | null, after: Array<Extra> | null, };
 
 export type Unplaced = { 
