@@ -76,6 +76,23 @@ impl Handle {
         }
     }
 
+    /// Another handle on `pool` with `config` (this one's, with another author, say) and this
+    /// one's loaded embedders: many clients in one process (`dtrag bench load`), each on its own
+    /// connections, share one copy of the embedding model instead of loading it each.
+    pub fn with_pool(&self, pool: PgPool, config: Config) -> Handle {
+        Handle {
+            inner: Arc::new(Inner {
+                pool,
+                config,
+                embedders: Arc::clone(&self.inner.embedders),
+                embedded: self.inner.embedded,
+                // Not the one that started the server: closing it never stops the cluster.
+                launched: false,
+                recovered: false,
+            }),
+        }
+    }
+
     pub fn config(&self) -> &Config {
         &self.inner.config
     }

@@ -2,6 +2,7 @@
 //! (docs/benchmarks.md), each benchmark in its own marked section so others stay untouched.
 
 pub mod classify;
+pub mod load;
 pub mod search;
 pub mod skos;
 pub mod taxonomy;

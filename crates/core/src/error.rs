@@ -167,6 +167,14 @@ pub enum Error {
         message: String,
     },
 
+    /// Every connection the server (or the database, or the role) allows was in use for as
+    /// long as we waited (`db::sizing::CONNECT_WAIT`).
+    #[error(
+        "the database is busy: no connection was free within {:.1} s ({reason}); try again, or \
+         raise the server's max_connections", *.waited_ms as f64 / 1e3
+    )]
+    ServerBusy { waited_ms: u64, reason: String },
+
     /// A failure that is a bug or an unexpected state (a task that panicked, a poisoned lock).
     #[error("internal error: {0}")]
     Internal(String),
@@ -237,6 +245,7 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::Cycle { .. } => ErrorKind::Cycle,
+            Error::ServerBusy { .. } => ErrorKind::Busy,
             Error::Conflict { .. } | Error::ReviewConflict { .. } => ErrorKind::Conflict,
             Error::Chat(e) => match e {
                 dtrag_llm::ChatError::BadKey { .. } | dtrag_llm::ChatError::NoKey(_) => {
@@ -316,6 +325,13 @@ mod tests {
                 ErrorKind::Unauthorized,
             ),
             (Error::Internal("x".into()), ErrorKind::Internal),
+            (
+                Error::ServerBusy {
+                    waited_ms: 1,
+                    reason: "x".into(),
+                },
+                ErrorKind::Busy,
+            ),
         ];
         for (error, kind) in cases {
             assert_eq!(error.kind(), kind, "{error}");

@@ -77,7 +77,7 @@ fn write_cache(path: &Path, hash: u64, dims: usize, vectors: &[Vec<f32>]) -> Res
     std::fs::rename(&tmp, path).map_err(|e| Error::io_path(path, e))
 }
 
-pub(super) struct CorpusVectors {
+pub(crate) struct CorpusVectors {
     /// Chunks embedded by the Rust model in this run (all, or the timing sample).
     pub(super) embedded: usize,
     /// The Rust model's chunks/s.
@@ -181,7 +181,7 @@ fn embed_with_python(
 /// sentence-transformers when `DTRAG_BENCH_PYTHON` names a Python that has it (writing the cache);
 /// else by the Rust model over the whole corpus (slow on two cores; also writes the cache). The
 /// Rust throughput is measured on a sample whenever it does not embed everything itself.
-pub(super) async fn embed_corpus(
+pub(crate) async fn embed_corpus(
     pool: &PgPool,
     model: &store::Model,
     embedder: &Arc<dyn Embedder>,

@@ -8,7 +8,7 @@
 //! report says which happened.
 
 mod agents;
-mod corpus_vectors;
+pub(crate) mod corpus_vectors;
 pub mod golden;
 mod measure;
 pub mod quality;

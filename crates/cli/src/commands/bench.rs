@@ -46,6 +46,26 @@ pub enum BenchCommand {
         #[arg(long, default_value = "docs/benchmarks.md")]
         out: PathBuf,
     },
+    /// Concurrent clients, each on connections of its own, with a mix of tree reads (head and
+    /// older versions), node details, diffs, hybrid and agent searches, review decisions and
+    /// one-node publishes; p50/p95/p99 per operation, throughput, errors, integrity afterwards.
+    Load {
+        /// Folder holding the WordNet 3.0 nouns and glosses (and their vector cache).
+        #[arg(long, default_value = "target/dtrag-data")]
+        wordnet_dir: PathBuf,
+        /// Markdown file to update with the figures.
+        #[arg(long, default_value = "docs/benchmarks.md")]
+        out: PathBuf,
+        /// Concurrent clients; several (`--clients 32,128,256`) run one after another.
+        #[arg(long, value_delimiter = ',', default_value = "128")]
+        clients: Vec<usize>,
+        /// Length of each run.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Mean think time between one client's operations, in ms (0: back to back).
+        #[arg(long, default_value_t = 1000)]
+        think_ms: u64,
+    },
     /// Classifier and review-queue benchmark on documents built from WordNet 3.0 glosses.
     Classify {
         /// Folder holding wordnet-3.0-nouns.jsonl.
@@ -109,6 +129,25 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
             let report = dtrag_bench::skos::run(h.pool(), &wordnet_dir, &mut say).await?;
             dtrag_bench::write_section(&out, "skos", &report.markdown())?;
             ctx.out.value(&report, || report.markdown());
+        }
+        BenchCommand::Load {
+            wordnet_dir,
+            out,
+            clients,
+            seconds,
+            think_ms,
+        } => {
+            let opts = dtrag_bench::load::Options {
+                clients,
+                seconds,
+                think_ms,
+            };
+            let report = dtrag_bench::load::run(&h, &wordnet_dir, &opts, &mut say).await?;
+            dtrag_bench::write_section(&out, "load", &report.markdown())?;
+            ctx.out.value(&report, || report.markdown());
+            if let Some(r) = report.runs.iter().find(|r| !r.integrity.ok) {
+                anyhow::bail!("load: integrity check failed after {} clients", r.clients);
+            }
         }
         BenchCommand::Classify {
             wordnet_dir,

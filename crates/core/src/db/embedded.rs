@@ -231,8 +231,9 @@ impl EmbeddedCluster {
         service::ensure_dir_for_server(&socket_dir)?;
         let log = self.pgdata().join("server.log");
         let opts = format!(
-            "-c listen_addresses='' -c unix_socket_directories='{}'",
-            socket_dir.display()
+            "-c listen_addresses='' -c unix_socket_directories='{}' {}",
+            socket_dir.display(),
+            super::sizing::server_options()
         );
         let out = service::run_as_service(
             bin.join("pg_ctl"),
