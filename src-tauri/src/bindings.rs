@@ -130,6 +130,11 @@ pub fn typescript() -> String {
         crate::connection::ConnectionKind,
         crate::connection::ConnectionStatus,
         crate::connection::ConnectRequest,
+        t::Manifest,
+        t::BackupReport,
+        t::RestoreReport,
+        crate::commands::database::BackupRequest,
+        crate::commands::database::RestoreRequest,
         dtrag_api::ErrorKind,
         dtrag_api::CommandError,
     );

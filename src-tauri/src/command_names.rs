@@ -7,6 +7,8 @@ pub const COMMANDS: &[&str] = &[
     "connection_status",
     "connect",
     "forget_connection",
+    "backup_database",
+    "restore_database",
     "list_versions",
     "roots",
     "children",

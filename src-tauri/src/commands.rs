@@ -4,6 +4,7 @@
 //! in [`review`], agents in [`agents`].
 
 pub mod agents;
+pub mod database;
 pub mod eval;
 pub mod review;
 

@@ -42,6 +42,10 @@ pub struct ConnectionStatus {
     /// The data directory, or the URL without its password.
     pub description: String,
     pub error: Option<String>,
+    /// Something to tell that is not an error (the embedded server had crashed and was recovered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub notice: Option<String>,
     pub keyring_available: bool,
     pub keyring_message: Option<String>,
     /// Who publishes from this app (recorded on versions and in the audit log).

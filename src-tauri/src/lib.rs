@@ -7,6 +7,7 @@ mod command_names;
 mod commands;
 pub mod connection;
 mod logging;
+mod signals;
 pub mod state;
 
 use tauri::Manager;
@@ -30,14 +31,23 @@ pub fn run() {
             // Open the database in the background: the window paints at once and shows progress.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                handle.state::<AppState>().connect_at_start().await;
+                let state = handle.state::<AppState>();
+                state.connect_at_start().await;
+                // A server that dies under the app is brought back (and recovered) within seconds.
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                    state.revive_embedded().await;
+                }
             });
+            signals::stop_on_signals(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::connection_status,
             commands::connect,
             commands::forget_connection,
+            commands::database::backup_database,
+            commands::database::restore_database,
             commands::list_versions,
             commands::roots,
             commands::children,

@@ -25,6 +25,12 @@ pub struct AppState {
 struct Conn {
     handle: Option<Handle>,
     status: ConnectionStatus,
+    /// Where the open handle goes (backups and restores run the client programs against it).
+    target: Option<database::Target>,
+    /// This app launched the embedded server (it was not running when we opened it), so the app
+    /// stops it when it ends; a server someone else started (`dtrag db start`, another app) is
+    /// left running.
+    launched_embedded: bool,
 }
 
 impl AppState {
@@ -41,6 +47,8 @@ impl AppState {
             conn: RwLock::new(Conn {
                 handle: None,
                 status,
+                target: None,
+                launched_embedded: false,
             }),
             config,
             start_url,
@@ -60,6 +68,7 @@ impl AppState {
             kind,
             description,
             error,
+            notice: None,
             keyring_available,
             keyring_message,
             author: config.author.clone(),
@@ -174,9 +183,15 @@ impl AppState {
                 if let Some(s) = sample {
                     tracing::info!(documents = s.documents, embedded = s.embedded, notice = ?s.notice, "new database: samples loaded");
                 }
-                tracing::info!(?kind, %description, "connected");
+                tracing::info!(?kind, %description, launched = handle.launched_cluster(), "connected");
+                let notice = handle
+                    .recovered_cluster()
+                    .then(|| database::RECOVERED_NOTICE.to_string());
+                c.launched_embedded |= handle.launched_cluster();
                 c.handle = Some(handle);
+                c.target = Some(target);
                 c.status = self.status_of(ConnectionState::Ready, kind, description, None);
+                c.status.notice = notice;
             }
             Err(e) => {
                 let message = dtrag_api::error_message(&e);
@@ -217,15 +232,46 @@ impl AppState {
         }
     }
 
-    /// Closes the handle and stops the embedded cluster when that is what we use (on app exit).
+    /// Restarts the embedded server when it died under the app (killed, crashed): the app then
+    /// reconnects, recovered, and the connection view says what happened. Called periodically.
+    pub async fn revive_embedded(&self) {
+        {
+            let c = self.conn.read().await;
+            let watching = c.handle.is_some()
+                && c.status.state == ConnectionState::Ready
+                && c.status.kind == ConnectionKind::Embedded;
+            if !watching {
+                return;
+            }
+        }
+        if matches!(database::status(&self.config).await, Ok(s) if s.running) {
+            return;
+        }
+        tracing::warn!("the embedded database stopped under the app: restarting it");
+        self.connect_to(None, None).await;
+    }
+
+    /// Where the open handle goes, waiting like [`Self::handle`].
+    pub async fn target(&self) -> Result<database::Target, CommandError> {
+        self.handle().await?;
+        self.conn
+            .read()
+            .await
+            .target
+            .clone()
+            .ok_or_else(|| CommandError::new(ErrorKind::Unavailable, "not connected to a database"))
+    }
+
+    /// Closes the handle and stops the embedded cluster when this app launched it (on exit, and
+    /// on SIGTERM / SIGINT / SIGHUP). Safe to call twice: the second call finds nothing to do.
     pub async fn shutdown(&self) {
         let mut c = self.conn.write().await;
-        let embedded = c.status.kind == ConnectionKind::Embedded;
         if let Some(h) = c.handle.take() {
-            if let Err(e) = h.close(embedded).await {
-                tracing::warn!(error = %e, "stopping the embedded database");
-            }
-        } else if embedded {
+            let _ = h.close(false).await;
+        }
+        c.target = None;
+        if std::mem::take(&mut c.launched_embedded) {
+            tracing::info!("stopping the embedded database this app started");
             if let Err(e) = database::stop(&self.config).await {
                 tracing::warn!(error = %e, "stopping the embedded database");
             }

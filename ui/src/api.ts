@@ -7,6 +7,8 @@ import type {
   AgentSearch,
   AuditEntry,
   AuditRequest,
+  BackupReport,
+  BackupRequest,
   BulkOutcome,
   BulkRequest,
   CategoryCounts,
@@ -35,6 +37,8 @@ import type {
   ImportRequest,
   Imported,
   QualityReport,
+  RestoreReport,
+  RestoreRequest,
   Model,
   NewAgent,
   NodeDetails,
@@ -140,6 +144,20 @@ export function connect(request: ConnectRequest): Promise<ConnectionStatus> {
 
 export function forgetConnection(): Promise<ConnectionStatus> {
   return call("forget_connection");
+}
+
+/** Backs the connected database up (pg_dump); `onProgress` hears tables dumped. */
+export function backupDatabase(request: BackupRequest, onProgress: (p: Progress) => void): Promise<BackupReport> {
+  const progress = new Channel<Progress>();
+  progress.onmessage = onProgress;
+  return call("backup_database", { request, progress });
+}
+
+/** Restores a backup into a new database (or the connected one when empty); tables restored. */
+export function restoreDatabase(request: RestoreRequest, onProgress: (p: Progress) => void): Promise<RestoreReport> {
+  const progress = new Channel<Progress>();
+  progress.onmessage = onProgress;
+  return call("restore_database", { request, progress });
 }
 
 /** All versions, ascending. */

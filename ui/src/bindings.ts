@@ -760,7 +760,11 @@ export type ConnectionStatus = { state: ConnectionState, kind: ConnectionKind,
 /**
  * The data directory, or the URL without its password.
  */
-description: string, error: string | null, keyring_available: boolean, keyring_message: string | null, 
+description: string, error: string | null, 
+/**
+ * Something to tell that is not an error (the embedded server had crashed and was recovered).
+ */
+notice?: string, keyring_available: boolean, keyring_message: string | null, 
 /**
  * Who publishes from this app (recorded on versions and in the audit log).
  */
@@ -776,6 +780,53 @@ url: string | null, password: string | null,
  */
 remember: boolean, };
 
+export type Manifest = { 
+/**
+ * The application version that wrote the backup.
+ */
+app_version: string, 
+/**
+ * The highest migration applied to the backed-up database.
+ */
+migration_level: number, created_at: string, 
+/**
+ * The backed-up database's name.
+ */
+database: string, 
+/**
+ * The fingerprint of the snapshot that was dumped ([`fingerprint::Fingerprint::digest`]).
+ */
+fingerprint: string, };
+
+export type BackupReport = { file: string, manifest_file: string, manifest: Manifest, bytes: number, took_ms: number, };
+
+export type RestoreReport = { file: string, 
+/**
+ * The database restored into.
+ */
+database: string, migration_level: number, 
+/**
+ * The restored database's fingerprint equals the manifest's (`None`: no manifest to check).
+ */
+verified: boolean | null, fingerprint: string, 
+/**
+ * Agent roles that did not exist on this server and were created (without logins: issue
+ * credentials again).
+ */
+roles_created: Array<string>, took_ms: number, };
+
+export type BackupRequest = { 
+/**
+ * Where to write the dump (default: the data directory's `backups/`).
+ */
+file: string | null, };
+
+export type RestoreRequest = { file: string, 
+/**
+ * A new database on the same server to restore into (the connected one must be empty).
+ */
+into: string | null, };
+
 export type ErrorKind = "not_found" | "invalid_input" | "cycle" | "conflict" | "busy" | "unavailable" | "unauthorized" | "embedding" | "io" | "internal";
 
 export type CommandError = { kind: ErrorKind, message: string, 
@@ -788,7 +839,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check" | "eval_sets" | "eval_run" | "eval_last";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "backup_database" | "restore_database" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check" | "eval_sets" | "eval_run" | "eval_last";
 
 /** The library's limits (dtrag_core::limits). */
 export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

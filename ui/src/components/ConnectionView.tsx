@@ -72,6 +72,12 @@ export function ConnectionView({
         <dd data-testid="connection-state" data-state={status?.state}>
           <span className={`conn-dot state-${status?.state ?? "unknown"}`} /> {stateText(status)}
         </dd>
+        {status?.notice && (
+          <>
+            <dt>Notice</dt>
+            <dd data-testid="connection-notice">{status.notice}</dd>
+          </>
+        )}
         {status?.error && (
           <>
             <dt>Error</dt>

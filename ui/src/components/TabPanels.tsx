@@ -7,7 +7,9 @@ import type { ReviewShared } from "../hooks/useReview";
 import { TABS, type Tabs } from "../hooks/useTabs";
 import type { TreeState } from "../hooks/useTreeState";
 import type { Versions } from "../hooks/useVersions";
+import * as api from "../api";
 import { AuditView } from "./AuditView";
+import { BackupPanel } from "./BackupPanel";
 import { ConnectionView } from "./ConnectionView";
 import { DiffPanel } from "./DiffPanel";
 import { DraftPanel } from "./DraftPanel";
@@ -163,6 +165,11 @@ export function TabPanels({
               busy={connection.busy}
             />
             <ImportForm disabled={!ready} onImport={onImport.importFile} onPreview={onImport.previewImport} />
+            <BackupPanel
+              disabled={!ready}
+              onBackup={(file, onProgress) => api.backupDatabase({ file }, onProgress)}
+              onRestore={(file, into, onProgress) => api.restoreDatabase({ file, into }, onProgress)}
+            />
           </div>
         )}
       </div>
