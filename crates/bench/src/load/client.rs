@@ -89,7 +89,7 @@ pub struct Client {
 impl Client {
     /// Runs operations until `until`, returning each one's sample.
     pub async fn run(self, until: Instant) -> Vec<Sample> {
-        let mut p = Picker::new(0x9e37_79b9 ^ (self.id as u64 + 1) * 0x1000_0001);
+        let mut p = Picker::new(0x9e37_79b9 ^ ((self.id as u64 + 1) * 0x1000_0001));
         let mut out = Vec::new();
         let mut n = 0usize;
         // Spread the clients' first requests over one think time.
