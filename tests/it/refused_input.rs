@@ -134,8 +134,9 @@ fn documents_file(d: &Defect) -> String {
             let i = i % ls.len();
             ls[i] = truncate(&ls[i], *at);
         }
-        // Not a defect a document file can have: an empty text instead.
-        Defect::Cycle => ls.push(r#"{"id": "refused/4", "title": "Empty", "text": ""}"#.into()),
+        // Not a defect a document file can have: a text that is not a string instead. (An
+        // empty text is accepted: the document is stored without chunks.)
+        Defect::Cycle => ls.push(r#"{"id": "refused/4", "title": "Number", "text": 42}"#.into()),
     }
     ls.join("\n") + "\n"
 }
