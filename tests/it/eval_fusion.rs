@@ -13,6 +13,7 @@ use dtrag_api::types::{
 use dtrag_api::Handle;
 use dtrag_bench::search::golden::{self, Doc};
 use dtrag_core::documents::DocInput;
+use dtrag_core::search::fuse::EVIDENCE_CURVE;
 
 use crate::common::{repo_root, TestDb};
 
@@ -183,7 +184,7 @@ async fn every_fused_hit_explains_its_score_and_a_tuning_is_used_by_searches() {
     assert!((0.0..=1.0).contains(&f.lexical_evidence));
     // The default weights, then the evidence's share for BM25 (z-score: both sum to 1).
     assert_eq!((f.bm25_weight, f.vector_weight), (0.8, 0.2));
-    let e2 = f.lexical_evidence.powi(2);
+    let e2 = EVIDENCE_CURVE.scale(f.lexical_evidence);
     for hit in &r.hits {
         if let (Some(bs), Some(vs)) = (hit.bm25, hit.vector) {
             assert!(
@@ -216,7 +217,7 @@ async fn every_fused_hit_explains_its_score_and_a_tuning_is_used_by_searches() {
         assert!((hit.score - (b + v)).abs() < 1e-9, "{hit:?}");
         if let Some(bs) = hit.bm25 {
             assert!((bs.normalized - 1.0 / (60.0 + bs.rank as f64)).abs() < 1e-12);
-            assert!((bs.weight - fr.lexical_evidence.powi(2)).abs() < 1e-9);
+            assert!((bs.weight - EVIDENCE_CURVE.scale(fr.lexical_evidence)).abs() < 1e-9);
         }
     }
     // Min-max: the weights sum to 1 and normalised scores lie in [0, 1].

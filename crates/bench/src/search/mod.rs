@@ -10,6 +10,7 @@
 mod agents;
 pub(crate) mod corpus_vectors;
 pub mod golden;
+pub mod held_out;
 mod measure;
 pub mod quality;
 

@@ -12,9 +12,11 @@ use sqlx::PgPool;
 
 use super::corpus_vectors::embed_corpus;
 use super::golden::{self, Doc, GoldenSets};
+use super::held_out::{self, HeldOut};
 use dtrag_core::documents::{self as docs, ChunkSettings};
 use dtrag_core::eval::{self, EvalOptions, GoldenQuery};
 use dtrag_core::models::{self as store, EmbedderSource, HnswSettings, NewModel, Provider};
+use dtrag_core::search::fuse::{DEFAULT_WEIGHTS, EVIDENCE_CURVE};
 use dtrag_core::search::{Fusion, FusionMethod, Mode};
 use dtrag_core::Result;
 use dtrag_embed::local::{LocalMiniLm, MINILM, MINILM_DIMS};
@@ -40,6 +42,8 @@ pub struct Row {
 pub struct QualityReport {
     pub documents: usize,
     pub rows: Vec<Row>,
+    /// How the default's evidence curve and weights were chosen.
+    pub held_out: HeldOut,
 }
 
 impl QualityReport {
@@ -52,12 +56,17 @@ impl QualityReport {
              and WordNet synonyms of gloss words, none sharing a stem with the document; *mixed* = \
              one rare gloss word and two paraphrase words; *all* = the three together. Run through \
              `dtrag_core::eval` (the `dtrag eval search` path). *hybrid* is the default fusion \
-             (z-score, BM25 : vector 0.8 : 0.2, the BM25 weight scaled by the squared share of the \
-             query's idf mass its best hit matched); *hybrid RRF 1:1* is the fusion before issue \
+             (z-score, BM25 : vector {:.1} : {:.1}, the BM25 weight scaled by the share of the \
+             query's idf mass its best hit matched: none at or below {:.1}, above it rescaled \
+             to 0..1 and raised to the power {}; chosen on the held-out sets below); *hybrid RRF 1:1* is the fusion before issue \
              13; *RRF + evidence*, *min-max* and *z-score* use the same evidence at 1 : 1; *tuned* \
              is `dtrag eval search --tune` on *all* (its choice in brackets), then each set.\n\n\
              | set | queries | retrieval | recall@10 | MRR@10 | nDCG@10 | p50 |\n|---|---|---|---|---|---|---|\n",
-            self.documents
+            self.documents,
+            DEFAULT_WEIGHTS.bm25,
+            DEFAULT_WEIGHTS.vector,
+            EVIDENCE_CURVE.floor,
+            EVIDENCE_CURVE.power,
         );
         for r in &self.rows {
             s += &format!(
@@ -65,7 +74,7 @@ impl QualityReport {
                 r.set, r.queries, r.retrieval, r.recall, r.mrr, r.ndcg, r.p50_ms
             );
         }
-        s
+        s + "\n" + &self.held_out.markdown()
     }
 }
 
@@ -78,8 +87,9 @@ impl EmbedderSource for Loaded {
     }
 }
 
-/// The golden sets of the corpus in `pool` (documents and chunks loaded, vectors stored).
-pub async fn sets(pool: &PgPool, nouns: &Path) -> Result<(usize, GoldenSets)> {
+/// The golden sets of the corpus in `pool` (documents and chunks loaded, vectors stored) and
+/// the held-out ones the default was chosen on.
+pub async fn sets(pool: &PgPool, nouns: &Path) -> Result<(usize, GoldenSets, GoldenSets)> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT d.source_id, string_agg(c.text, ' ' ORDER BY c.ordinal)
          FROM document d JOIN chunk c ON c.document_id = d.id GROUP BY d.source_id ORDER BY d.source_id",
@@ -91,7 +101,9 @@ pub async fn sets(pool: &PgPool, nouns: &Path) -> Result<(usize, GoldenSets)> {
         .map(|(id, text)| Doc { id, text })
         .collect();
     let nouns = golden::read_nouns(nouns)?;
-    Ok((docs.len(), golden::build(&docs, &nouns, PER_SET, 13)))
+    let reported = golden::build(&docs, &nouns, PER_SET, 13);
+    let held = held_out::sets(&docs, &nouns, &reported, PER_SET);
+    Ok((docs.len(), reported, held))
 }
 
 /// Measures the sets on the corpus in `pool`.
@@ -101,12 +113,14 @@ pub async fn measure(
     embedder: Arc<dyn Embedder>,
     progress: &mut dyn FnMut(String),
 ) -> Result<QualityReport> {
-    let (documents, s) = sets(pool, nouns).await?;
+    let (documents, s, held) = sets(pool, nouns).await?;
     let mut all: Vec<GoldenQuery> = Vec::new();
     for set in [&s.lexical, &s.paraphrase, &s.mixed] {
         all.extend(set.iter().cloned());
     }
     let source: Arc<dyn EmbedderSource> = Arc::new(Loaded(embedder));
+    // First, so a run shows the held-out choice before the reported figures.
+    let held_out = held_out::measure(pool, &held, K, Arc::clone(&source), progress).await?;
     let mut rows = Vec::new();
     for (name, queries) in [
         ("lexical", &s.lexical),
@@ -204,7 +218,11 @@ pub async fn measure(
         }
     }
     rows.sort_by_key(|r| set_order(&r.set));
-    Ok(QualityReport { documents, rows })
+    Ok(QualityReport {
+        documents,
+        rows,
+        held_out,
+    })
 }
 
 fn set_order(name: &str) -> usize {

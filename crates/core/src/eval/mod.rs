@@ -7,11 +7,13 @@
 //! - [`run`]: a set run per mode; two versions compared.
 //! - [`store`]: sets kept by name, the last result per set, agent and version.
 //! - [`tune`]: the fusion and weights that score best on a set, stored per model or agent.
+//! - [`sweep`]: evidence curves and weights scored on named sets, for choosing the default.
 
 pub mod golden;
 pub mod metrics;
 pub mod run;
 pub mod store;
+pub mod sweep;
 pub mod tune;
 
 use chrono::{DateTime, Utc};

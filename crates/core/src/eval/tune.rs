@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use super::{metrics, GoldenQuery, QueryScore};
 use crate::agents::{self, AgentChange};
 use crate::error::{Error, Result};
-use crate::models::EmbedderSource;
+use crate::models::{EmbedderSource, Model};
 use crate::search::bm25::Bm25Stats;
 use crate::search::fuse::Ranked;
 use crate::search::fused;
@@ -76,9 +76,9 @@ fn grid() -> Vec<Tuning> {
     out
 }
 
-/// A query's lists with each chunk's document.
-struct Retrieved {
-    lists: Lists,
+/// A query's lists.
+pub(crate) struct Retrieved {
+    pub lists: Lists,
 }
 
 fn candidate(t: Tuning, scores: &[QueryScore]) -> Candidate {
@@ -91,7 +91,7 @@ fn candidate(t: Tuning, scores: &[QueryScore]) -> Candidate {
     }
 }
 
-fn docs_of(ids: impl Iterator<Item = i64>, doc: &HashMap<i64, String>) -> Vec<String> {
+pub(crate) fn docs_of(ids: impl Iterator<Item = i64>, doc: &HashMap<i64, String>) -> Vec<String> {
     ids.filter_map(|id| doc.get(&id).cloned()).collect()
 }
 
@@ -122,66 +122,16 @@ pub async fn tune(
         Some(a) => Some(agents::get(pool, a).await?),
         None => None,
     };
-    let mut conn = pool.acquire().await?;
-    let mut second = pool.acquire().await?;
-    let mut retrieved = Vec::with_capacity(queries.len());
-    let mut model = None;
-    for (i, q) in queries.iter().enumerate() {
-        let under = match (&agent_def, q.under.is_empty()) {
-            (Some(a), true) => a.categories.clone(),
-            _ => q.under.clone(),
-        };
-        let req = SearchRequest {
-            query: q.query.clone(),
-            mode: Mode::Hybrid,
-            k,
-            under,
-            version: Some(version),
-            fusion: Some(Fusion::default()),
-            model: agent_def.as_ref().and_then(|a| a.settings.model.clone()),
-            ..SearchRequest::default()
-        };
-        let mut p = prepare(&mut conn, &req)
-            .await
-            .map_err(|e| golden_line(e, name, q.line_or(i)))?;
-        if p.req.mode != Mode::Hybrid {
-            return Err(Error::Invalid(format!(
-                "tuning needs vectors: {}",
-                p.notice.unwrap_or_else(|| "no embedding model".into())
-            )));
-        }
-        model = p.model.clone();
-        let lists = retrieve(
-            &mut conn,
-            Some(&mut *second),
-            &mut p,
-            Arc::clone(&embedders),
-            Bm25Stats::Corpus,
-        )
-        .await?;
-        retrieved.push(Retrieved { lists });
-    }
-    let model = model.ok_or_else(|| Error::Invalid("an empty golden set".into()))?;
-    let ids: Vec<i64> = retrieved
-        .iter()
-        .flat_map(|r| {
-            r.lists
-                .bm25
-                .iter()
-                .chain(&r.lists.vector)
-                .map(|x| x.chunk_id)
-        })
-        .collect();
-    let doc: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
-        "SELECT c.id, d.source_id FROM chunk c JOIN document d ON d.id = c.document_id
-         WHERE c.id = ANY($1::int8[])",
+    let (retrieved, doc, model) = retrieve_all(
+        pool,
+        queries,
+        name,
+        agent_def.as_ref(),
+        version,
+        k,
+        embedders,
     )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-
+    .await?;
     let score_with = |t: Tuning| -> Vec<QueryScore> {
         retrieved
             .iter()
@@ -273,6 +223,81 @@ pub async fn tune(
         queries: queries.len(),
         k,
     })
+}
+
+/// Each query's two lists, retrieved once with the default fusion's request (as the owner at
+/// `version`, or under the agent's categories), the document of every chunk in them, and the
+/// model the vectors came from.
+pub(crate) async fn retrieve_all(
+    pool: &PgPool,
+    queries: &[GoldenQuery],
+    name: &str,
+    agent_def: Option<&agents::Agent>,
+    version: i64,
+    k: usize,
+    embedders: Arc<dyn EmbedderSource>,
+) -> Result<(Vec<Retrieved>, HashMap<i64, String>, Model)> {
+    let mut conn = pool.acquire().await?;
+    let mut second = pool.acquire().await?;
+    let mut retrieved = Vec::with_capacity(queries.len());
+    let mut model = None;
+    for (i, q) in queries.iter().enumerate() {
+        let under = match (agent_def, q.under.is_empty()) {
+            (Some(a), true) => a.categories.clone(),
+            _ => q.under.clone(),
+        };
+        let req = SearchRequest {
+            query: q.query.clone(),
+            mode: Mode::Hybrid,
+            k,
+            under,
+            version: Some(version),
+            fusion: Some(Fusion::default()),
+            model: agent_def.and_then(|a| a.settings.model.clone()),
+            ..SearchRequest::default()
+        };
+        let mut p = prepare(&mut conn, &req)
+            .await
+            .map_err(|e| golden_line(e, name, q.line_or(i)))?;
+        if p.req.mode != Mode::Hybrid {
+            return Err(Error::Invalid(format!(
+                "tuning needs vectors: {}",
+                p.notice.unwrap_or_else(|| "no embedding model".into())
+            )));
+        }
+        model = p.model.clone();
+        let lists = retrieve(
+            &mut conn,
+            Some(&mut *second),
+            &mut p,
+            Arc::clone(&embedders),
+            Bm25Stats::Corpus,
+        )
+        .await?;
+        retrieved.push(Retrieved { lists });
+    }
+    let model = model.ok_or_else(|| Error::Invalid("an empty golden set".into()))?;
+    let ids: Vec<i64> = retrieved
+        .iter()
+        .flat_map(|r| {
+            r.lists
+                .bm25
+                .iter()
+                .chain(&r.lists.vector)
+                .map(|x| x.chunk_id)
+        })
+        .collect();
+    let doc: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
+        "SELECT c.id, d.source_id FROM chunk c JOIN document d ON d.id = c.document_id
+         WHERE c.id = ANY($1::int8[])",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+
+    Ok((retrieved, doc, model))
 }
 
 fn golden_line(e: Error, name: &str, line: usize) -> Error {

@@ -87,10 +87,38 @@ impl Fusion {
     }
 }
 
-/// The evidence is raised to this power before it scales the BM25 weight: a list whose best hit
-/// matched half the query's idf mass keeps a quarter of its weight (squaring measured at least as
-/// well as 0.5, 1 and 3 on the WordNet sets of the tests; see docs/architecture.md).
-pub const EVIDENCE_POWER: i32 = 2;
+/// How the evidence becomes the scale of the BM25 weight: a share of the idf mass at or below
+/// `floor` gives the lexical side no say; above it, the share is rescaled onto 0..=1 (the floor
+/// to 0, a full match to 1) and raised to `power`. `floor` lies in 0..1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EvidenceCurve {
+    pub floor: f64,
+    pub power: i32,
+}
+
+impl EvidenceCurve {
+    /// The factor (0..=1) the BM25 weight is multiplied by for `evidence` (NaN: 0).
+    pub fn scale(&self, evidence: f64) -> f64 {
+        let e = if evidence.is_nan() {
+            0.0
+        } else {
+            evidence.clamp(0.0, 1.0)
+        };
+        if e <= self.floor {
+            return 0.0;
+        }
+        ((e - self.floor) / (1.0 - self.floor)).powi(self.power)
+    }
+}
+
+/// The curve searches use. A paraphrase query's BM25 list is built on other documents that
+/// share some of its words, and a weak partial match still tilted such queries away from the
+/// vector side; the floor silences those. Chosen on held-out WordNet sets (other documents than
+/// the reported ones; see `search-quality` in docs/benchmarks.md).
+pub const EVIDENCE_CURVE: EvidenceCurve = EvidenceCurve {
+    floor: 0.0,
+    power: 2,
+};
 
 /// How many of the first BM25 hits are looked at for evidence.
 pub const EVIDENCE_HITS: usize = 10;
@@ -110,12 +138,22 @@ pub fn lexical_evidence(matched: &[f64], query_idf: f64) -> f64 {
     (best / query_idf).clamp(0.0, 1.0)
 }
 
-/// The weights this query is fused with: the BM25 weight scaled by `evidence^EVIDENCE_POWER` when
-/// given; for the convex methods the two are then scaled to sum to 1 (RRF keeps their scale, which
-/// does not change its order). Both zero stays both zero.
+/// The weights this query is fused with: the BM25 weight scaled by [`EVIDENCE_CURVE`] of the
+/// evidence when given; for the convex methods the two are then scaled to sum to 1 (RRF keeps
+/// their scale, which does not change its order). Both zero stays both zero.
 pub fn query_weights(w: Weights, method: FusionMethod, evidence: Option<f64>) -> Weights {
+    query_weights_with(w, method, evidence, EVIDENCE_CURVE)
+}
+
+/// [`query_weights`] with another curve (for choosing one on a golden set).
+pub fn query_weights_with(
+    w: Weights,
+    method: FusionMethod,
+    evidence: Option<f64>,
+    curve: EvidenceCurve,
+) -> Weights {
     let bm25 = match evidence {
-        Some(e) => w.bm25 * e.clamp(0.0, 1.0).powi(EVIDENCE_POWER),
+        Some(e) => w.bm25 * curve.scale(e),
         None => w.bm25,
     };
     let sum = bm25 + w.vector;

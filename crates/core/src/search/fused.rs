@@ -5,7 +5,7 @@
 
 use sqlx::PgConnection;
 
-use super::fuse::{self, Fused, Fusion, FusionMethod, Ranked};
+use super::fuse::{self, EvidenceCurve, Fused, Fusion, FusionMethod, Ranked};
 use super::run::Lists;
 use super::{tuning, Bm25Signal, FusionReport, Mode, SearchRequest, VectorSignal, Weights};
 use crate::error::Result;
@@ -134,7 +134,42 @@ pub fn hybrid(
     rrf_k: f64,
     k: usize,
 ) -> Vec<FusedHit> {
-    let w = fuse::query_weights(weights, fusion.method, fusion.evidence.then_some(evidence));
+    let lists = Pair { bm25, vector };
+    hybrid_with(
+        lists,
+        evidence,
+        weights,
+        fusion,
+        fuse::EVIDENCE_CURVE,
+        rrf_k,
+        k,
+    )
+}
+
+/// A BM25 list (scores) and a vector list (cosine distances) of one query.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<'a> {
+    pub bm25: &'a [Ranked],
+    pub vector: &'a [Ranked],
+}
+
+/// [`hybrid`] with another evidence curve (for choosing one on a golden set).
+pub fn hybrid_with(
+    lists: Pair<'_>,
+    evidence: f64,
+    weights: Weights,
+    fusion: Fusion,
+    curve: EvidenceCurve,
+    rrf_k: f64,
+    k: usize,
+) -> Vec<FusedHit> {
+    let Pair { bm25, vector } = lists;
+    let w = fuse::query_weights_with(
+        weights,
+        fusion.method,
+        fusion.evidence.then_some(evidence),
+        curve,
+    );
     let similarity: Vec<Ranked> = vector
         .iter()
         .map(|r| Ranked {
