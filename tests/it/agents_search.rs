@@ -300,3 +300,115 @@ async fn a_publish_during_an_agent_search_gives_the_old_or_the_new_scope() {
     publishes.await.unwrap();
     assert!(with + without > 0);
 }
+
+/// An agent whose scope is a small share of the corpus: its vector hits under the row-level
+/// policy are exactly the nearest chunks of its scope (an exact scan of its chunks as the owner),
+/// for every query — the graph walk under the policy used to stop early and lose a fifth of them.
+#[tokio::test]
+async fn an_agents_vector_hits_are_the_exact_nearest_of_its_scope() {
+    use pgvector::Vector;
+
+    let (db, h) = world().await;
+    let model = dtrag_api::models::add_local(
+        &h,
+        Some("minilm".into()),
+        dtrag_api::types::HnswSettings::default(),
+    )
+    .await
+    .unwrap();
+    // 60 chunks in scope among 3,000 outside it (2 %), every vector random.
+    let (mut inputs, mut vectors) = (Vec::new(), Vec::new());
+    for i in 0..3_060u64 {
+        let (id, cat) = if i < 60 {
+            (format!("lark{i:04}"), "birds")
+        } else {
+            (format!("rake{i:04}"), "tools")
+        };
+        inputs.push(crate::common::doc(&id, &format!("note {i}"), &[cat]));
+        vectors.push((id, Vector::from(unit(50_000 + i))));
+    }
+    dtrag_api::documents::add_inputs(
+        &h,
+        &inputs,
+        dtrag_api::types::ChunkSettings::default(),
+        true,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    crate::common::store_vectors(&db.pool, model.id, vectors).await;
+    dtrag_api::models::embed(
+        &h,
+        &dtrag_api::models::EmbedRequest {
+            model: Some("minilm".into()),
+            batch: None,
+            no_index: false,
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    agents::create(&h, &new_agent("zoo", &["animals"]))
+        .await
+        .unwrap();
+
+    let mut conn = db.pool.acquire().await.unwrap();
+    let scope: Vec<i64> = sqlx::query_scalar(
+        "SELECT ac.chunk_id FROM agent_chunk ac JOIN agent a ON a.role_name = ac.role_name
+         WHERE a.name = 'zoo' ORDER BY 1",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        scope.len() >= 60 && scope.len() * 20 < 3_060,
+        "a small share"
+    );
+    let stored = dtrag_core::models::get(&mut conn, Some("minilm"))
+        .await
+        .unwrap();
+    let embedder = dtrag_embed::local::LocalMiniLm::load_from(&crate::common::models_dir())
+        .expect("the local model (scripts/fetch-model.sh)");
+    for query in [
+        "a small bird singing at dawn",
+        "garden tools in the shed",
+        "salmon swim upstream",
+        "note 17",
+        "the quiet hours before the storm",
+    ] {
+        let qv = dtrag_embed::Embedder::embed(&embedder, &[query])
+            .unwrap()
+            .remove(0);
+        let want: Vec<i64> = dtrag_core::search::vector::ranked(
+            &mut conn,
+            &stored,
+            &qv,
+            10,
+            Some(&scope),
+            dtrag_core::models::KnnPlan::Exact,
+            None,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.chunk_id)
+        .collect();
+        let got = agents::search(
+            &h,
+            &AgentSearch {
+                agent: "zoo".into(),
+                query: query.into(),
+                mode: Some(dtrag_api::types::Mode::Vector),
+                k: Some(10),
+                ..AgentSearch::default()
+            },
+        )
+        .await
+        .unwrap();
+        let got: Vec<i64> = got.hits.iter().map(|x| x.chunk_id).collect();
+        assert_eq!(
+            got, want,
+            "{query:?}: the agent's hits against its scope's exact nearest"
+        );
+    }
+}

@@ -26,7 +26,7 @@ pub struct AgentRows {
     pub owner_scoped: Latency,
     /// The same query as the agent whose one category is that root.
     pub agent: Latency,
-    /// The vector side as the agent (HNSW under the policy) against an exact scan of its scope.
+    /// The vector side as the agent (its plan under the policy) against an exact scan of its scope.
     pub recall_under_policy: f64,
     /// The query embedding when the query was seen before (the app's cache of query vectors).
     pub embed_repeated: Latency,
@@ -63,7 +63,7 @@ impl AgentRows {
             "| hybrid scoped, owner (materialised scope), interleaved with the agent's | {} |\n\
              | hybrid as an agent (row-level security, its own BM25 statistics) | {} |\n\
              | agent / owner, p95 | {:.2} |\n\
-             | recall@10 as an agent (HNSW under the policy vs exact scan of its scope) | {:.3} |\n\
+             | recall@10 as an agent (its vector search under the policy vs exact scan of its scope) | {:.3} |\n\
              | query embedding, candle, one query at a time (same stretch as below) | {} |\n\
              {st}\
              | query embedding, a query seen before (cache of the last 512) | {} |\n",

@@ -15,6 +15,9 @@ pub enum BenchCommand {
         wordnet_dir: PathBuf,
         #[arg(long, default_value = "docs/benchmarks.md")]
         out: PathBuf,
+        /// Skip the retrieval-quality sets that follow (`bench search-quality` runs them alone).
+        #[arg(long)]
+        no_quality: bool,
     },
     /// Retrieval quality alone: recall@10, MRR, nDCG per mode on golden sets built from WordNet
     /// (lexical, paraphrase, mixed), over the first --limit glosses (default: all).
@@ -107,13 +110,19 @@ pub async fn run(cmd: BenchCommand, ctx: &Ctx) -> anyhow::Result<()> {
         }
     };
     match cmd {
-        BenchCommand::Search { wordnet_dir, out } => {
+        BenchCommand::Search {
+            wordnet_dir,
+            out,
+            no_quality,
+        } => {
             let report =
                 dtrag_bench::search::run(h.pool(), &wordnet_dir, &ctx.config.models_dir, &mut say)
                     .await?;
             dtrag_bench::write_section(&out, "search", &report.markdown())?;
             ctx.out.value(&report, || report.markdown());
-            quality(&h, &wordnet_dir, &out, None, ctx, &mut say).await?;
+            if !no_quality {
+                quality(&h, &wordnet_dir, &out, None, ctx, &mut say).await?;
+            }
         }
         BenchCommand::SearchQuality {
             wordnet_dir,

@@ -65,9 +65,12 @@ async fn small_scope(conn: &mut PgConnection) -> Result<Option<Vec<i64>>> {
     if chunks > limits::EXACT_SCOPE_CHUNKS as i64 {
         return Ok(None);
     }
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT chunk_id FROM agent_chunk ORDER BY chunk_id")
-        .fetch_all(conn)
-        .await?;
+    // One array, not a row per chunk: a scope of thousands of chunks crosses the wire once.
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT coalesce(array_agg(chunk_id ORDER BY chunk_id), '{}') FROM agent_chunk",
+    )
+    .fetch_one(conn)
+    .await?;
     Ok(Some(ids))
 }
 

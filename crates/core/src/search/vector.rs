@@ -46,6 +46,24 @@ pub async fn ranked(
         sqlx::query("SET LOCAL hnsw.iterative_scan = relaxed_order")
             .execute(&mut *tx)
             .await?;
+        // A filtered scan (a large scope, or an agent's policy) that stops at pgvector's default
+        // 20,000 tuples returns fewer than k rows: that was the agents' lost recall.
+        sqlx::query(&format!(
+            "SET LOCAL hnsw.max_scan_tuples = {}",
+            limits::HNSW_MAX_SCAN_TUPLES
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    if plan == KnnPlan::ExactInScope {
+        // One lookup per chunk in scope: the planner otherwise merge-joins the sorted scope
+        // against the whole model's index, fetching every vector of the model (82k heap rows
+        // for a 10k scope in the benchmark), or hashes a sequential scan of all of them.
+        for setting in ["enable_mergejoin", "enable_hashjoin", "enable_seqscan"] {
+            sqlx::query(&format!("SET LOCAL {setting} = off"))
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     // The exact plans use another expression than the index's, so they never touch it.
     let sql = models::knn_sql(model, plan, scope.is_some());
