@@ -41,6 +41,7 @@ pub fn grid() -> Vec<Point> {
     for floor in 0..10 {
         for power in [1, 2] {
             for share in 5..10 {
+                // Both from integers, so 0.8 : 0.2 equals DEFAULT_WEIGHTS exactly.
                 let bm25 = f64::from(share) / 10.0;
                 out.push(Point {
                     curve: EvidenceCurve {
@@ -49,7 +50,7 @@ pub fn grid() -> Vec<Point> {
                     },
                     weights: Weights {
                         bm25,
-                        vector: 1.0 - bm25,
+                        vector: f64::from(10 - share) / 10.0,
                     },
                 });
             }
@@ -199,5 +200,68 @@ impl HeldOut {
             );
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dtrag_core::eval::sweep::SetScore;
+
+    fn sc(found: &[usize], ndcg: f64) -> Scored {
+        let set = |f: usize| SetScore {
+            recall: f as f64 / 10.0,
+            mrr: 0.0,
+            ndcg,
+            found: f,
+        };
+        Scored {
+            sets: found.iter().map(|&f| set(f)).collect(),
+            all: set(found.iter().sum()),
+        }
+    }
+
+    #[test]
+    fn the_choice_is_the_best_ndcg_within_one_query_of_the_better_side() {
+        let p = grid()[0];
+        let report = SweepReport {
+            names: vec!["a".into(), "b".into()],
+            queries: vec![10, 10],
+            bm25: sc(&[9, 1], 0.0),
+            vector: sc(&[5, 4], 0.0),
+            method: FusionMethod::Zscore,
+            points: vec![
+                // Two short on b (4 vs 2): out, however good its nDCG.
+                (p, sc(&[9, 2], 0.9)),
+                // One short on a: in.
+                (p, sc(&[8, 4], 0.5)),
+                // At or above on both, lower nDCG: in, loses to the one above.
+                (p, sc(&[9, 4], 0.4)),
+                // Same nDCG as the second: the grid's order keeps the second.
+                (p, sc(&[9, 5], 0.5)),
+            ],
+        };
+        let short: Vec<usize> = report
+            .points
+            .iter()
+            .map(|(_, s)| shortfall(&report, s))
+            .collect();
+        assert_eq!(short, [2, 1, 0, 0]);
+        assert_eq!(choose(&report), Some(1));
+        // None within one: the smallest shortfall wins.
+        let mut worse = report.clone();
+        worse.points = vec![(p, sc(&[5, 1], 0.9)), (p, sc(&[7, 2], 0.1))];
+        assert_eq!(choose(&worse), Some(1));
+        worse.points.clear();
+        assert_eq!(choose(&worse), None);
+    }
+
+    #[test]
+    fn the_grid_holds_the_compiled_default() {
+        let g = grid();
+        assert_eq!(g.len(), 100);
+        assert!(g
+            .iter()
+            .any(|p| p.curve == EVIDENCE_CURVE && p.weights == DEFAULT_WEIGHTS));
     }
 }

@@ -159,32 +159,91 @@ fn lexical_evidence_is_the_best_hits_share_of_the_query_idf() {
 }
 
 #[test]
+fn the_evidence_curve_gives_no_say_at_or_below_its_floor_and_rescales_above() {
+    let square = EvidenceCurve {
+        floor: 0.0,
+        power: 2,
+    };
+    assert!(close(square.scale(0.5), 0.25));
+    assert_eq!(square.scale(0.0), 0.0);
+    let linear = EvidenceCurve {
+        floor: 0.4,
+        power: 1,
+    };
+    // At and below the floor: nothing; 0.7 is half-way from 0.4 to 1.
+    assert_eq!(linear.scale(0.3), 0.0);
+    assert_eq!(linear.scale(0.4), 0.0);
+    assert!(close(linear.scale(0.7), 0.5));
+    assert!(close(linear.scale(1.0), 1.0));
+    let c = EvidenceCurve {
+        floor: 0.5,
+        power: 2,
+    };
+    // (0.75 − 0.5) / 0.5 = 0.5, squared 0.25; out of range and NaN are clamped first.
+    assert!(close(c.scale(0.75), 0.25));
+    assert!(close(c.scale(1.2), 1.0));
+    assert_eq!(c.scale(-1.0), 0.0);
+    assert_eq!(c.scale(f64::NAN), 0.0);
+}
+
+#[test]
 fn query_weights_follow_the_evidence() {
     let w = Weights {
         bm25: 1.0,
         vector: 1.0,
     };
+    let square = EvidenceCurve {
+        floor: 0.0,
+        power: 2,
+    };
+    let q = |m, e| query_weights_with(w, m, e, square);
     // Convex: normalised to sum 1.
     assert_eq!(
-        query_weights(w, FusionMethod::Minmax, None),
+        q(FusionMethod::Minmax, None),
         Weights {
             bm25: 0.5,
             vector: 0.5
         }
     );
     // Full evidence keeps the weights; half evidence: 1·0.5² = 0.25 against 1 -> 0.2, 0.8.
-    assert_eq!(query_weights(w, FusionMethod::Minmax, Some(1.0)).bm25, 0.5);
-    let half = query_weights(w, FusionMethod::Zscore, Some(0.5));
+    assert_eq!(q(FusionMethod::Minmax, Some(1.0)).bm25, 0.5);
+    let half = q(FusionMethod::Zscore, Some(0.5));
     assert!(close(half.bm25, 0.2) && close(half.vector, 0.8));
     // No match: the lexical side gets no say.
-    let none = query_weights(w, FusionMethod::Minmax, Some(0.0));
+    let none = q(FusionMethod::Minmax, Some(0.0));
     assert_eq!((none.bm25, none.vector), (0.0, 1.0));
     // RRF keeps the scale.
-    let r = query_weights(w, FusionMethod::Rrf, Some(0.5));
+    let r = q(FusionMethod::Rrf, Some(0.5));
     assert!(close(r.bm25, 0.25) && close(r.vector, 1.0));
     let zero = Weights {
         bm25: 0.0,
         vector: 0.0,
     };
-    assert_eq!(query_weights(zero, FusionMethod::Minmax, Some(1.0)), zero);
+    assert_eq!(
+        query_weights_with(zero, FusionMethod::Minmax, Some(1.0), square),
+        zero
+    );
+    // With a floor of 0.5: 0.5 gives BM25 no say; 0.75 -> 0.5² = 0.25 -> 0.2 : 0.8 (z-score).
+    let floored = EvidenceCurve {
+        floor: 0.5,
+        power: 2,
+    };
+    let at = query_weights_with(w, FusionMethod::Zscore, Some(0.5), floored);
+    assert_eq!((at.bm25, at.vector), (0.0, 1.0));
+    let above = query_weights_with(w, FusionMethod::Zscore, Some(0.75), floored);
+    assert!(close(above.bm25, 0.2) && close(above.vector, 0.8));
+    // 0.8 : 0.2 and e = 0.75: 0.8·0.25 = 0.2 against 0.2 -> 0.5 : 0.5.
+    let w82 = Weights {
+        bm25: 0.8,
+        vector: 0.2,
+    };
+    let d = query_weights_with(w82, FusionMethod::Zscore, Some(0.75), floored);
+    assert!(close(d.bm25, 0.5) && close(d.vector, 0.5));
+    // query_weights is the same with the curve searches use.
+    for e in [0.0, 0.2, 0.45, 0.6, 0.9, 1.0] {
+        assert_eq!(
+            query_weights(w, FusionMethod::Zscore, Some(e)),
+            query_weights_with(w, FusionMethod::Zscore, Some(e), EVIDENCE_CURVE)
+        );
+    }
 }
