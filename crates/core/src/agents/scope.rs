@@ -72,12 +72,12 @@ fn change(agent: String, before: &HashSet<i64>, after: &HashSet<i64>) -> Option<
     })
 }
 
-async fn following_head(conn: &mut PgConnection) -> Result<Vec<(i64, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, role_name FROM agent WHERE pinned_version IS NULL ORDER BY name",
+async fn following_head(conn: &mut PgConnection) -> Result<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM agent WHERE pinned_version IS NULL ORDER BY name")
+            .fetch_all(conn)
+            .await?,
     )
-    .fetch_all(conn)
-    .await?)
 }
 
 /// Every agent's documents before a publish touches anything (see [`on_publish`]).
@@ -111,11 +111,27 @@ pub async fn before_publish(conn: &mut PgConnection) -> Result<Before> {
     Ok(Before(out))
 }
 
-/// After a publish, in its transaction: the agents following the head whose scope nodes
-/// changed get their documents recomputed. Returns every agent whose documents differ from
-/// `before` — through its nodes, or through classifications the publish moved (a merge, a
-/// removal), which the classification triggers have already applied.
-pub async fn on_publish(conn: &mut PgConnection, before: Before) -> Result<Vec<ScopeChange>> {
+/// What a publish changed in the graph, by node id: what an agent's scope nodes follow from.
+pub struct GraphChange<'a> {
+    /// Edges opened: parents and children, pairwise.
+    pub opened_parents: &'a [i64],
+    pub opened_children: &'a [i64],
+    /// Parents of the edges closed.
+    pub closed_parents: &'a [i64],
+    pub removed: &'a [i64],
+}
+
+/// After a publish, in its transaction: the agents following the head get their scope nodes
+/// from what the publish changed (`agent_nodes_follow_publish`, migration 0015: nodes that come
+/// in below an opened edge, or the whole scope again when a closed edge or a removal was inside
+/// it), and their documents under the nodes that changed. Returns every agent whose documents
+/// differ from `before` — through its nodes, or through classifications the publish moved (a
+/// merge, a removal), which the classification triggers have already applied.
+pub async fn on_publish(
+    conn: &mut PgConnection,
+    before: Before,
+    graph: &GraphChange<'_>,
+) -> Result<Vec<ScopeChange>> {
     let mut changes = Vec::new();
     for AgentDocuments {
         id,
@@ -126,12 +142,36 @@ pub async fn on_publish(conn: &mut PgConnection, before: Before) -> Result<Vec<S
     } in before.0
     {
         if pinned.is_none() {
-            let nodes_changed: bool = sqlx::query_scalar("SELECT agent_refresh_nodes($1)")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?;
-            if nodes_changed {
-                refresh_documents(&mut *conn, id).await?;
+            let entered: Option<Vec<i64>> =
+                sqlx::query_scalar("SELECT agent_nodes_follow_publish($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(graph.opened_parents)
+                    .bind(graph.opened_children)
+                    .bind(graph.closed_parents)
+                    .bind(graph.removed)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            match entered {
+                None => refresh_documents(&mut *conn, id).await?,
+                Some(nodes) if !nodes.is_empty() => {
+                    // Only the documents under the nodes that came in (a NULL list would mean
+                    // every document to `agent_refresh_documents`).
+                    let docs: Vec<i64> = sqlx::query_scalar(
+                        "SELECT DISTINCT document_id FROM document_category
+                         WHERE node_id = ANY ($1::int8[])",
+                    )
+                    .bind(&nodes)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    if !docs.is_empty() {
+                        sqlx::query("SELECT agent_refresh_documents(ARRAY[$1::int8], $2)")
+                            .bind(id)
+                            .bind(&docs)
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                }
+                Some(_) => {}
             }
         }
         let now = documents(&mut *conn, &role).await?;
@@ -140,38 +180,34 @@ pub async fn on_publish(conn: &mut PgConnection, before: Before) -> Result<Vec<S
     Ok(changes)
 }
 
-/// The agent's documents were it pinned to version `v` (inside the caller's savepoint).
-async fn pinned_scope(
-    conn: &mut PgConnection,
-    id: i64,
-    role: &str,
-    v: i64,
-) -> Result<HashSet<i64>> {
-    sqlx::query("UPDATE agent SET pinned_version = $2 WHERE id = $1")
-        .bind(id)
-        .bind(v)
-        .execute(&mut *conn)
-        .await?;
-    refresh(&mut *conn, id).await?;
-    documents(conn, role).await
-}
-
 /// How the scopes of the agents following the head differ between taxonomy versions `from`
-/// and `to`, with today's classifications: each agent is pinned to one version and then the
-/// other inside a savepoint that is rolled back, so the rules are exactly the live ones.
+/// and `to`, with today's classifications. Read-only (`agent_scope_change`, migration 0015: only
+/// the nodes below edges that changed between the versions are looked at, when one side is the
+/// head): a diff takes no row lock that a publish or a review decision would wait for.
 pub async fn between(conn: &mut PgConnection, from: i64, to: i64) -> Result<Vec<ScopeChange>> {
     let agents = following_head(&mut *conn).await?;
     if agents.is_empty() || from == to {
         return Ok(Vec::new());
     }
-    let mut sp = sqlx::Connection::begin(&mut *conn).await?;
     let mut changes = Vec::new();
-    for (id, name, role) in agents {
-        let before = pinned_scope(&mut sp, id, &role, from).await?;
-        let after = pinned_scope(&mut sp, id, &role, to).await?;
-        changes.extend(change(name, &before, &after));
+    for (id, name) in agents {
+        let (before, after, added, removed): (i64, i64, i64, i64) =
+            sqlx::query_as("SELECT * FROM agent_scope_change($1, $2, $3)")
+                .bind(id)
+                .bind(from)
+                .bind(to)
+                .fetch_one(&mut *conn)
+                .await?;
+        if added + removed > 0 {
+            changes.push(ScopeChange {
+                agent: name,
+                documents_before: before,
+                documents_after: after,
+                added,
+                removed,
+            });
+        }
     }
-    sp.rollback().await?;
     Ok(changes)
 }
 

@@ -376,7 +376,17 @@ pub async fn publish(
     .await?;
 
     // Agents following the head: their scope nodes changed with the taxonomy.
-    let agent_scopes = crate::agents::scope::on_publish(&mut *conn, agents_before).await?;
+    let closed_parents = close_edges
+        .iter()
+        .map(|(p, _)| id(p))
+        .collect::<Result<Vec<_>>>()?;
+    let graph = crate::agents::scope::GraphChange {
+        opened_parents: &added_ps,
+        opened_children: &added_cs,
+        closed_parents: &closed_parents,
+        removed: &removed_ids,
+    };
+    let agent_scopes = crate::agents::scope::on_publish(&mut *conn, agents_before, &graph).await?;
 
     let mut details = serde_json::json!({
         "kind": req.kind.as_str(),
