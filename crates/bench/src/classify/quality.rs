@@ -274,13 +274,11 @@ async fn measure(
     }
     let (lab_ids, labelled, labels) = load::labelled(&mut conn, model.id, dims, &cats).await?;
     let groups = vec![0u32; lab_ids.len()];
-    let probes = dtrag_core::classify::probe::Probes::default();
     let ev = Evidence {
         labelled: &labelled,
         labels: &labels,
         groups: &groups,
         categories: &cat_vectors,
-        probes: &probes,
     };
     let (ids, vectors) =
         load::document_vectors(&mut conn, model.id, Which::Unlabelled, 0, i64::MAX, dims).await?;
