@@ -193,12 +193,11 @@ async fn assert_diffs_match_whole_scopes(db: &crate::common::TestDb, h: &dtrag_a
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    let agents: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, name FROM agent WHERE pinned_version IS NULL ORDER BY name",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .unwrap();
+    let agents: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM agent WHERE pinned_version IS NULL ORDER BY name")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
     let mut compared = 0;
     for v in 1..head {
         for (from, to) in [(v, head), (head, v)] {
@@ -234,7 +233,10 @@ async fn assert_diffs_match_whole_scopes(db: &crate::common::TestDb, h: &dtrag_a
             compared += usize::from(!want.is_empty());
         }
     }
-    assert!(compared > 0, "no diff changed a scope: the check compared nothing");
+    assert!(
+        compared > 0,
+        "no diff changed a scope: the check compared nothing"
+    );
 }
 
 #[tokio::test]
