@@ -423,7 +423,14 @@ async fn db_migrate_and_revert_dry_runs_change_nothing() {
     assert_eq!(s["dry_run"], true);
     assert_eq!(s["version"].as_i64(), applied.last().copied());
     let sql = s["sql"].as_str().expect("the SQL is shown");
-    assert!(sql.contains("DROP TABLE"), "{sql}");
+    // Exactly the last migration's down script.
+    let down = dtrag_core::db::migrate::MIGRATOR
+        .iter()
+        .find(|m| {
+            m.migration_type.is_down_migration() && Some(m.version) == applied.last().copied()
+        })
+        .expect("the last migration has a down script");
+    assert_eq!(sql, down.sql.as_ref(), "{sql}");
 
     // Still applied: same migrations, same rows, and the CLI still opens the database.
     assert_eq!(

@@ -152,12 +152,10 @@ async fn the_default_hybrid_never_loses_to_its_parts_on_wordnet_sets() {
             "{name}: hybrid {h:.3} bm25 {b:.3} vector {v:.3} rrf {:.3}",
             ndcg(&rrf, Mode::Hybrid)
         ));
-        // Within three queries of the better side: at 500 documents and 40 queries one query
-        // moves nDCG by up to 0.025. The default was chosen on held-out sets at full scale
-        // (117,659 glosses); here its evidence floor (0.2) silences BM25 on a few mixed queries
-        // whose best hit matched little of the query, and it is three mixed queries' worth
-        // below BM25 (0.780 vs 0.855; 0.805 with no floor).
-        assert!(h >= b.max(v) - 3.0 / set.len() as f64 - 1e-9, "{lines:?}");
+        // Within two queries of the better side: at 500 documents and 40 queries one query
+        // moves nDCG by up to 0.025, and the default (chosen at 20,000 documents, where it holds
+        // the target of one in 150) is two mixed queries below BM25 here (0.805 vs 0.855).
+        assert!(h >= b.max(v) - 2.0 / set.len() as f64, "{lines:?}");
     }
     let r = run(&w.h, "all", &all, None).await;
     let (h, b, v) = (
