@@ -186,8 +186,10 @@ async fn the_scope_follows_publishes_documents_and_pins() {
     assert_diffs_match_whole_scopes(&db, &h).await;
 }
 
-/// Every diff against the head, both ways, names the agents whose documents differ exactly as
-/// two whole scope computations do (the diff itself only walks the nodes below changed edges).
+/// Every diff between two versions (against the head and between older ones, both ways: under
+/// load the head moves between reading it and diffing) names the agents whose documents differ
+/// exactly as two whole scope computations do (the diff itself only walks the nodes below edges
+/// changed since the older version).
 async fn assert_diffs_match_whole_scopes(db: &crate::common::TestDb, h: &dtrag_api::Handle) {
     let head: i64 = sqlx::query_scalar("SELECT max(version) FROM taxonomy_version")
         .fetch_one(&db.pool)
@@ -199,39 +201,38 @@ async fn assert_diffs_match_whole_scopes(db: &crate::common::TestDb, h: &dtrag_a
             .await
             .unwrap();
     let mut compared = 0;
-    for v in 1..head {
-        for (from, to) in [(v, head), (head, v)] {
-            let d = taxonomy::diff(h, DiffRequest { from, to }).await.unwrap();
-            let mut want = Vec::new();
-            for (id, name) in &agents {
-                let (before, after, added, removed): (i64, i64, i64, i64) = sqlx::query_as(
-                    "WITH b AS MATERIALIZED (SELECT document_id FROM agent_documents_at($1, $2)),
-                          a AS MATERIALIZED (SELECT document_id FROM agent_documents_at($1, $3))
-                     SELECT (SELECT count(*) FROM b), (SELECT count(*) FROM a),
-                            (SELECT count(*) FROM a WHERE document_id NOT IN (SELECT * FROM b)),
-                            (SELECT count(*) FROM b WHERE document_id NOT IN (SELECT * FROM a))",
-                )
-                .bind(id)
-                .bind(from)
-                .bind(to)
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
-                if added + removed > 0 {
-                    want.push((name.clone(), before, after, added, removed));
-                }
+    let pairs = (1..head).flat_map(|v| (v + 1..=head).flat_map(move |w| [(v, w), (w, v)]));
+    for (from, to) in pairs {
+        let d = taxonomy::diff(h, DiffRequest { from, to }).await.unwrap();
+        let mut want = Vec::new();
+        for (id, name) in &agents {
+            let (before, after, added, removed): (i64, i64, i64, i64) = sqlx::query_as(
+                "WITH b AS MATERIALIZED (SELECT document_id FROM agent_documents_at($1, $2)),
+                      a AS MATERIALIZED (SELECT document_id FROM agent_documents_at($1, $3))
+                 SELECT (SELECT count(*) FROM b), (SELECT count(*) FROM a),
+                        (SELECT count(*) FROM a WHERE document_id NOT IN (SELECT * FROM b)),
+                        (SELECT count(*) FROM b WHERE document_id NOT IN (SELECT * FROM a))",
+            )
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            if added + removed > 0 {
+                want.push((name.clone(), before, after, added, removed));
             }
-            let got: Vec<_> = d
-                .agent_scopes
-                .iter()
-                .map(|c| {
-                    let t = (c.documents_before, c.documents_after, c.added, c.removed);
-                    (c.agent.clone(), t.0, t.1, t.2, t.3)
-                })
-                .collect();
-            assert_eq!(got, want, "diff {from} -> {to}");
-            compared += usize::from(!want.is_empty());
         }
+        let got: Vec<_> = d
+            .agent_scopes
+            .iter()
+            .map(|c| {
+                let t = (c.documents_before, c.documents_after, c.added, c.removed);
+                (c.agent.clone(), t.0, t.1, t.2, t.3)
+            })
+            .collect();
+        assert_eq!(got, want, "diff {from} -> {to}");
+        compared += usize::from(!want.is_empty());
     }
     assert!(
         compared > 0,

@@ -190,8 +190,19 @@ fn quoted(name: &str) -> String {
 }
 
 impl From<sqlx::Error> for Error {
+    /// A pool that timed out handing out a connection (after the first, which
+    /// `db::busy::open_pool` explains) is a busy database too: every pool waits
+    /// `db::sizing::CONNECT_WAIT`, and the caller should hear "busy, try again", not "down".
     fn from(e: sqlx::Error) -> Self {
-        Error::Db(e)
+        match e {
+            sqlx::Error::PoolTimedOut => Error::ServerBusy {
+                waited_ms: crate::db::sizing::CONNECT_WAIT.as_millis() as u64,
+                reason: "every connection this client may open stayed in use, or the server \
+                         admitted no new one"
+                    .into(),
+            },
+            e => Error::Db(e),
+        }
     }
 }
 
@@ -320,6 +331,7 @@ mod tests {
             (Error::Invalid("k".into()), ErrorKind::InvalidInput),
             (Error::PendingMigrations(1), ErrorKind::Unavailable),
             (Error::Db(sqlx::Error::PoolTimedOut), ErrorKind::Unavailable),
+            (Error::from(sqlx::Error::PoolTimedOut), ErrorKind::Busy),
             (
                 Error::Embed(dtrag_embed::EmbedError::NoKey("m".into())),
                 ErrorKind::Unauthorized,

@@ -81,6 +81,9 @@ pub struct Sample {
 
 pub struct Client {
     pub id: usize,
+    /// The run's client count: part of every key a client adds, so that runs one after another
+    /// on the same database (`--clients 32,128`) never add the same key twice.
+    pub run: usize,
     pub handle: Handle,
     pub seeded: Arc<Seeded>,
     pub think: Duration,
@@ -190,7 +193,7 @@ impl Client {
             }
             Op::Publish => {
                 let parent = any_key(p);
-                let key = format!("load-{}-{n}-{}", self.id, p.below(1 << 30));
+                let key = format!("load-{}c-{}-{n}-{}", self.run, self.id, p.below(1 << 30));
                 let req = EditRequest {
                     base: None,
                     ops: vec![EditOp::Add {

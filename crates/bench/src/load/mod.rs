@@ -116,6 +116,7 @@ async fn drive(
     for (id, handle) in handles.iter().enumerate() {
         let c = client::Client {
             id,
+            run: n,
             handle: handle.clone(),
             seeded: Arc::clone(seeded),
             think: Duration::from_millis(opts.think_ms),

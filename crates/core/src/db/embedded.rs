@@ -377,10 +377,17 @@ impl EmbeddedCluster {
         // Only the socket is reachable, and only by this OS user (and root); `ensure_hba` then
         // lets the superuser in without a password and asks every other role for its own.
         let conf = pgdata.join("postgresql.conf");
-        let extra = "\n# dtrag embedded cluster\nmax_connections = 200\nshared_buffers = '256MB'\n\
-                     unix_socket_permissions = 0700\nlisten_addresses = ''\n";
+        // The sizing is also passed as `-c` options at every start (db::sizing, which wins);
+        // it is written here too so that the file tells a reader the truth.
+        let extra = format!(
+            "\n# dtrag embedded cluster (sizing: db::sizing, also given at every start)\n\
+             max_connections = {}\nshared_buffers = '{}'\n\
+             unix_socket_permissions = 0700\nlisten_addresses = ''\n",
+            super::sizing::MAX_CONNECTIONS,
+            super::sizing::SHARED_BUFFERS
+        );
         let mut text = fs::read_to_string(&conf).map_err(|e| Error::io_path(&conf, e))?;
-        text.push_str(extra);
+        text.push_str(&extra);
         fs::write(&conf, text).map_err(|e| Error::io_path(&conf, e))?;
         Ok(())
     }

@@ -124,10 +124,26 @@ pub fn knn_sql(model: &Model, plan: KnnPlan, scoped: bool) -> String {
         KnnPlan::Exact | KnnPlan::ExactInScope => "(e.embedding <=> $1::vector)".to_string(),
     };
     let id = model.id;
+    if (plan, scoped) == (KnnPlan::ExactInScope, true) {
+        // One lookup by key per chunk in scope, as a LATERAL subquery that OFFSET 0 keeps from
+        // being flattened into a join. As a join, the planner merge-joined the scope against the
+        // whole model's index or hashed a scan of every vector; and under an agent's row policy
+        // (a hashed subplan on chunk_embedding) it sorted every visible vector, spilling to
+        // disk, then nested-looped the scope against it: 40 ms for 5,859 chunks, 11 ms this way.
+        return format!(
+            "SELECT chunk_id, distance FROM (
+                 SELECT s.id AS chunk_id, x.distance
+                 FROM unnest($3::int8[]) AS s(id)
+                 CROSS JOIN LATERAL (
+                     SELECT {dist} AS distance FROM chunk_embedding e
+                     WHERE e.model_id = {id} AND e.chunk_id = s.id OFFSET 0
+                 ) AS x
+                 ORDER BY x.distance LIMIT $2
+             ) AS nearest
+             ORDER BY distance, chunk_id"
+        );
+    }
     let from = match (plan, scoped) {
-        (KnnPlan::ExactInScope, true) => format!(
-            "unnest($3::int8[]) AS s(id) JOIN chunk_embedding e ON e.model_id = {id} AND e.chunk_id = s.id"
-        ),
         (_, true) => format!(
             "chunk_embedding e WHERE e.model_id = {id} AND e.chunk_id IN (SELECT unnest($3::int8[]))"
         ),

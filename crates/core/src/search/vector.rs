@@ -55,16 +55,6 @@ pub async fn ranked(
         .execute(&mut *tx)
         .await?;
     }
-    if plan == KnnPlan::ExactInScope {
-        // One lookup per chunk in scope: the planner otherwise merge-joins the sorted scope
-        // against the whole model's index, fetching every vector of the model (82k heap rows
-        // for a 10k scope in the benchmark), or hashes a sequential scan of all of them.
-        for setting in ["enable_mergejoin", "enable_hashjoin", "enable_seqscan"] {
-            sqlx::query(&format!("SET LOCAL {setting} = off"))
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
     // The exact plans use another expression than the index's, so they never touch it.
     let sql = models::knn_sql(model, plan, scope.is_some());
     let q = sqlx::query_as::<_, (i64, f64)>(&sql)
