@@ -36,10 +36,10 @@ for i in $(seq 1 "$runs"); do
     if [ "$signals" = 1 ]; then
         cargo test -q -p dtrag-studio --test signals --locked >>"$log" 2>&1 || ok=0
     fi
-    counts=$(grep -E '^test result:' "$log" | sed -E 's/^test result: [A-Z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1+\2/' | tr '\n' ' ')
+    counts=$(grep -E '^test result:' "$log" | sed -E 's/^test result: [A-Za-z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 passed, \2 failed/' | paste -sd ';' -)
     if [ "$ok" = 1 ]; then
         passed=$((passed + 1))
-        echo "run $i: ok ($(( $(date +%s) - started )) s; passed+failed per binary: $counts)"
+        echo "run $i: ok ($(( $(date +%s) - started )) s; $counts)"
     else
         failed=$((failed + 1))
         echo "run $i: FAILED ($(( $(date +%s) - started )) s; $log): $(grep -E '^    [a-z_:]+$' "$log" | tr -d ' ' | tr '\n' ' ')"
