@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks the Rust toolchain (cargo, rustfmt, clippy) and fetches the crates (Cargo.lock) once.
+# Checks the Rust toolchain (cargo, rustfmt, clippy, cargo-fuzz) and fetches the crates (Cargo.lock,
+# fuzz/Cargo.lock) once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v cargo >/dev/null 2>&1; then
@@ -18,4 +19,11 @@ for c in rustfmt clippy; do
     fi
 done
 cargo fetch --locked -q
+# cargo-fuzz runs the fuzz targets (fuzz/, scripts/fuzz.sh, the test command's short fuzz step).
+# Installed from crates.io only when missing, so a second run costs nothing.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "==> cargo install cargo-fuzz"
+    cargo install cargo-fuzz --locked -q
+fi
+(cd fuzz && cargo fetch --locked -q)
 echo "==> rust toolchain OK ($(cargo --version))"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need (system packages, pgvector, WordNet data, npm packages) and runs
 # ALL the tests: formatting, lints, the UI's type check and unit tests, the Rust test suite against a
-# real PostgreSQL + pgvector, and the desktop app end to end in a real window (Xvfb + WebDriver).
+# real PostgreSQL + pgvector, every fuzz target for a short time, and the desktop app end to end in
+# a real window (Xvfb + WebDriver).
 # Idempotent; quick when nothing is missing. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,10 @@ echo "==> UI: type check and unit tests"
 (cd ui && npm run --silent typecheck && npm test --silent)
 echo "==> cargo test"
 cargo test --workspace --locked -- --test-threads "${DTRAG_TEST_THREADS:-4}"
+# Every fuzz target for a short fixed time from the committed seeds (fuzz/corpus/*/seed-*); a crash
+# fails the command. scripts/fuzz.sh without --no-grow is the long run (180 s a target).
+echo "==> fuzz: every target ${DTRAG_FUZZ_SECONDS:-15} s"
+bash scripts/fuzz.sh "${DTRAG_FUZZ_SECONDS:-15}" --no-grow
 echo "==> desktop app end to end"
 # Same targets and features as the test build above (dev-dependencies included), so nothing is
 # compiled a second time with another feature set for the e2e binaries.

@@ -67,7 +67,14 @@ async fn a_crash_mid_embedding_keeps_the_finished_batches_and_the_job_resumes() 
             if p.stage == "embed" && p.done > 0 && !paused {
                 paused = true;
                 let _ = reached.send(p.done);
-                let _ = wait_for_go.recv_timeout(Duration::from_secs(60));
+                // The callback is synchronous, so the pause blocks its thread: in place, so
+                // the runtime hands this worker's tasks and the I/O driver to another thread.
+                // A plain blocking wait starved the test's own connections of I/O until the
+                // wait timed out; by then the server had dropped them (authentication_timeout,
+                // 60 s): "Broken pipe" / "Connection reset by peer" in 2 of 3 runs.
+                tokio::task::block_in_place(|| {
+                    let _ = wait_for_go.recv_timeout(Duration::from_secs(60));
+                });
             }
         };
         models::embed(

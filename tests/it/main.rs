@@ -24,6 +24,7 @@ mod eval_fusion;
 mod faults;
 mod faults_disk;
 mod faults_embed;
+mod fuzz_regressions;
 mod import;
 mod load;
 mod migrations;

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod error;
 pub mod eval;
 pub mod limits;
+pub mod lines;
 pub mod llm;
 pub mod models;
 pub mod review;

@@ -39,6 +39,8 @@ pub const EMBED_BATCH: RangeInclusive<usize> = 1..=4096;
 
 /// Longest line of an import or change-set file.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Longest line of a document file (JSON Lines: one whole document a line).
+pub const MAX_DOCUMENT_LINE_BYTES: usize = 64 << 20;
 /// Chunk size of documents, in characters.
 pub const CHUNK_SIZE: RangeInclusive<usize> = 50..=100_000;
 

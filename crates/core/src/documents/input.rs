@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use super::html;
 use crate::error::{Error, Result};
+use crate::limits::MAX_DOCUMENT_LINE_BYTES;
+use crate::lines;
 
 /// A document to ingest.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -70,15 +72,20 @@ pub fn read_inputs(paths: &[impl AsRef<Path>]) -> Result<Vec<DocInput>> {
 /// Document records from JSON Lines `{"id","title","text","categories"}` (`name` for messages).
 pub fn parse_jsonl(reader: impl BufRead, name: &Path) -> Result<Vec<DocInput>> {
     let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::io_path(name, e))?;
+    let (mut reader, mut buf, mut lineno) = (reader, Vec::new(), 0);
+    loop {
+        lineno += 1;
+        if !lines::read_bounded(&mut reader, &mut buf, MAX_DOCUMENT_LINE_BYTES, name, lineno)? {
+            break;
+        }
+        let line = lines::as_text(&buf, name, lineno)?;
         if line.trim().is_empty() {
             continue;
         }
-        let mut doc: DocInput = serde_json::from_str(&line)
-            .map_err(|e| Error::bad_input(name, i + 1, format!("malformed document: {e}")))?;
+        let mut doc: DocInput = serde_json::from_str(line)
+            .map_err(|e| Error::bad_input(name, lineno, format!("malformed document: {e}")))?;
         if doc.source_id.trim().is_empty() {
-            return Err(Error::bad_input(name, i + 1, "the document id is empty"));
+            return Err(Error::bad_input(name, lineno, "the document id is empty"));
         }
         if doc.title.trim().is_empty() {
             doc.title = doc.source_id.clone();

@@ -4,7 +4,7 @@
 //! parents, cycles), so a bad file is refused with the line that is wrong and nothing is written.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use sqlx::{PgPool, Postgres, Transaction};
@@ -19,6 +19,7 @@ use super::read;
 use crate::error::{Error, Result};
 
 use crate::limits::MAX_LINE_BYTES;
+use crate::lines;
 
 /// A parsed and checked import file.
 #[derive(Debug, Clone)]
@@ -57,26 +58,12 @@ pub fn parse(reader: impl BufRead, name: &Path) -> Result<ImportFile> {
     let mut buf = Vec::new();
     let mut lineno = 0;
     loop {
-        buf.clear();
         lineno += 1;
-        // Read at most MAX_LINE_BYTES + 1 so a huge line cannot exhaust memory.
-        let n = (&mut reader)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io_path(name, e))?;
-        if n == 0 {
+        // At most MAX_LINE_BYTES + 1 bytes a line, so a huge line cannot exhaust memory.
+        if !lines::read_bounded(&mut reader, &mut buf, MAX_LINE_BYTES, name, lineno)? {
             break;
         }
-        if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
-            return Err(Error::bad_input(
-                name,
-                lineno,
-                format!("line is longer than {MAX_LINE_BYTES} bytes"),
-            ));
-        }
-        let text = std::str::from_utf8(&buf)
-            .map_err(|e| Error::bad_input(name, lineno, format!("not UTF-8: {e}")))?;
-        let text = text.trim();
+        let text = lines::as_text(&buf, name, lineno)?.trim();
         if text.is_empty() {
             continue;
         }

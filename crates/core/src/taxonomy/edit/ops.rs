@@ -6,6 +6,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_LINE_BYTES;
+use crate::lines;
 
 /// One edit operation (JSON: `{"op": "rename", "key": "...", "label": "..."}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,16 +88,18 @@ pub fn read_ops(path: &Path) -> Result<Vec<EditOp>> {
 
 pub fn parse_ops(reader: impl BufRead, name: &Path) -> Result<Vec<EditOp>> {
     let mut ops = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::io_path(name, e))?;
-        if line.len() > crate::limits::MAX_LINE_BYTES {
-            return Err(Error::bad_input(name, i + 1, "line is too long"));
+    let (mut reader, mut buf, mut lineno) = (reader, Vec::new(), 0);
+    loop {
+        lineno += 1;
+        if !lines::read_bounded(&mut reader, &mut buf, MAX_LINE_BYTES, name, lineno)? {
+            break;
         }
+        let line = lines::as_text(&buf, name, lineno)?;
         if line.trim().is_empty() {
             continue;
         }
-        let op = serde_json::from_str(&line)
-            .map_err(|e| Error::bad_input(name, i + 1, format!("malformed operation: {e}")))?;
+        let op = serde_json::from_str(line)
+            .map_err(|e| Error::bad_input(name, lineno, format!("malformed operation: {e}")))?;
         ops.push(op);
     }
     if ops.is_empty() {
