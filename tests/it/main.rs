@@ -27,6 +27,7 @@ mod faults_embed;
 mod import;
 mod load;
 mod migrations;
+mod privileges;
 mod property;
 mod refused_input;
 mod review;
