@@ -356,7 +356,7 @@ async fn the_self_check_passes_and_catches_a_grant_too_many() {
         .await
         .unwrap();
     sqlx::query(&format!("GRANT SELECT ON audit_log TO \"{group}\""))
-        .execute(&db.pool)
+        .execute(&db.admin)
         .await
         .unwrap();
     let c = agents::self_check(&h, "zoo").await.unwrap();
