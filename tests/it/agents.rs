@@ -302,7 +302,7 @@ async fn reverting_the_agents_migration_drops_their_roles_too() {
         .unwrap();
     // Down to before the agents' migration (later ones first).
     loop {
-        let step = dtrag_core::db::migrate::revert_one(&db.pool, false)
+        let step = dtrag_core::db::migrate::revert_one(&db.admin, false)
             .await
             .unwrap()
             .expect("a step");
@@ -325,7 +325,7 @@ async fn reverting_the_agents_migration_drops_their_roles_too() {
             .await
             .unwrap();
     assert!(!rls);
-    dtrag_core::db::migrate::migrate(&db.pool, false)
+    dtrag_core::db::migrate::migrate(&db.admin, false)
         .await
         .unwrap();
     agents::create(&h, &new_agent("zoo", &["animals"]))
@@ -356,7 +356,7 @@ async fn the_self_check_passes_and_catches_a_grant_too_many() {
         .await
         .unwrap();
     sqlx::query(&format!("GRANT SELECT ON audit_log TO \"{group}\""))
-        .execute(&db.pool)
+        .execute(&db.admin)
         .await
         .unwrap();
     let c = agents::self_check(&h, "zoo").await.unwrap();

@@ -100,7 +100,7 @@ async fn the_login_role_reads_only_its_scope_and_can_do_nothing_else() {
     // is shown (as the owner, SECURITY DEFINER). Row-level security runs first, so it is never
     // shown a hidden row, whatever the query's order of predicates would suggest.
     sqlx::query("CREATE TABLE leak_log (seen text)")
-        .execute(&db.pool)
+        .execute(&db.admin)
         .await
         .unwrap();
     sqlx::query(
@@ -108,7 +108,7 @@ async fn the_login_role_reads_only_its_scope_and_can_do_nothing_else() {
          SECURITY DEFINER SET search_path = public
          AS $$ BEGIN INSERT INTO leak_log VALUES (t); RETURN true; END $$",
     )
-    .execute(&db.pool)
+    .execute(&db.admin)
     .await
     .unwrap();
     for sql in [
@@ -119,7 +119,7 @@ async fn the_login_role_reads_only_its_scope_and_can_do_nothing_else() {
         sqlx::query(sql).execute(&mut zoo).await.unwrap();
     }
     let seen: Vec<String> = sqlx::query_scalar("SELECT DISTINCT seen FROM leak_log ORDER BY 1")
-        .fetch_all(&db.pool)
+        .fetch_all(&db.admin)
         .await
         .unwrap();
     assert!(!seen.is_empty());

@@ -96,7 +96,7 @@ async fn a_backup_newer_than_this_build_is_refused_and_nothing_is_created() {
          VALUES ($1, 'from the future', true, '\\x00', 1)",
     )
     .bind(known_level() + 1)
-    .execute(&db.pool)
+    .execute(&db.admin)
     .await
     .unwrap();
     let target = Target::Url {

@@ -86,7 +86,11 @@ fn uid() -> u32 {
 
 /// A fresh database of its own for one test.
 pub struct TestDb {
+    /// After [`fresh_db`]: works as `dtrag_app`, as every pool of the app and CLI does. After
+    /// [`empty_db`]: the admin login (nothing to work on yet).
     pub pool: PgPool,
+    /// The admin login (a superuser), for what the app may not do: migrations, catalog checks.
+    pub admin: PgPool,
     pub url: String,
     pub name: String,
 }
@@ -115,16 +119,32 @@ pub async fn empty_db() -> TestDb {
         .await
         .expect("connect to the test database");
     let url = url_with_database(&admin, &name);
-    TestDb { pool, url, name }
+    TestDb {
+        admin: pool.clone(),
+        pool,
+        url,
+        name,
+    }
 }
 
 /// Creates a database with every migration applied.
 pub async fn fresh_db() -> TestDb {
-    let db = empty_db().await;
-    dtrag_core::db::migrate::migrate(&db.pool, false)
+    let mut db = empty_db().await;
+    dtrag_core::db::migrate::migrate(&db.admin, false)
         .await
         .expect("apply migrations");
+    db.pool = app_pool(&db.url).await;
     db
+}
+
+/// A pool on `url` working as `dtrag_app`, as the app's and CLI's pools do.
+pub async fn app_pool(url: &str) -> PgPool {
+    let options: PgConnectOptions = url.parse().expect("parse the test URL");
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options.options([("role", dtrag_core::db::APP_ROLE)]))
+        .await
+        .expect("connect as dtrag_app")
 }
 
 /// The admin URL with its database name replaced.

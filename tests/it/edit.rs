@@ -585,7 +585,8 @@ async fn a_dropped_connection_mid_publish_writes_nothing_and_the_pool_recovers()
              WHERE datname = current_database() AND wait_event = 'advisory'",
         )
         // Not on `holder`: inside its transaction pg_stat_activity would be a frozen snapshot.
-        .fetch_one(&db.pool)
+        // As the admin login: dtrag_app may not end another login's backend.
+        .fetch_one(&db.admin)
         .await
         .unwrap();
         if n > 0 {

@@ -24,7 +24,7 @@ async fn start_reuse_status_stop() {
     );
     let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
     let exts: Vec<String> = {
-        let pool = dtrag_core::db::connect(&url, 2).await.unwrap();
+        let pool = dtrag_core::db::connect_login(&url, None, 2).await.unwrap();
         dtrag_core::db::migrate::migrate(&pool, false)
             .await
             .unwrap();

@@ -175,7 +175,8 @@ async fn a_terminated_connection_mid_transaction_is_a_clean_error_and_a_retry_wo
     };
 
     let before = fingerprint(&h).await.unwrap();
-    let mut blocker = db.pool.acquire().await.unwrap().detach();
+    // The admin login: LOCK ... IN SHARE MODE and ending another backend are beyond dtrag_app.
+    let mut blocker = db.admin.acquire().await.unwrap().detach();
     hold_writes(&mut blocker, "audit_log").await;
     let (hh, e) = (h.clone(), edit.clone());
     let task = tokio::spawn(async move { taxonomy::publish_edits(&hh, e).await });

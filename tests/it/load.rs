@@ -23,11 +23,11 @@ async fn limited_role(db: &crate::common::TestDb, limit: i32) -> (String, PgConn
     sqlx::query(&format!(
         "CREATE ROLE {role} LOGIN PASSWORD 'load-pw' CONNECTION LIMIT {limit}"
     ))
-    .execute(&db.pool)
+    .execute(&db.admin)
     .await
     .expect("create a limited role");
     let options = db
-        .pool
+        .admin
         .connect_options()
         .as_ref()
         .clone()
@@ -72,7 +72,7 @@ async fn a_client_beyond_the_connection_limit_waits_then_gets_a_typed_busy_error
     assert_eq!(one, 1);
     pool.close().await;
     sqlx::query(&format!("DROP ROLE {role}"))
-        .execute(&db.pool)
+        .execute(&db.admin)
         .await
         .expect("drop the role");
 }

@@ -28,6 +28,7 @@ mod fuzz_regressions;
 mod import;
 mod load;
 mod migrations;
+mod privileges;
 mod property;
 mod refused_input;
 mod review;

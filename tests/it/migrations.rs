@@ -75,16 +75,19 @@ async fn dry_runs_change_nothing() {
 #[tokio::test]
 async fn revert_one_reverts_only_the_latest() {
     let db = crate::common::fresh_db().await;
-    let applied = migrate::applied_versions(&db.pool).await.unwrap();
-    let step = migrate::revert_one(&db.pool, false).await.unwrap().unwrap();
+    let applied = migrate::applied_versions(&db.admin).await.unwrap();
+    let step = migrate::revert_one(&db.admin, false)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(Some(&step.version), applied.last());
     assert_eq!(
-        migrate::applied_versions(&db.pool).await.unwrap(),
+        migrate::applied_versions(&db.admin).await.unwrap(),
         applied[..applied.len() - 1].to_vec()
     );
     // Nothing applied: reverting is a no-op, not an error.
-    migrate::revert_all(&db.pool).await.unwrap();
-    assert!(migrate::revert_one(&db.pool, false)
+    migrate::revert_all(&db.admin).await.unwrap();
+    assert!(migrate::revert_one(&db.admin, false)
         .await
         .unwrap()
         .is_none());
@@ -122,9 +125,11 @@ fn every_migration_sets_timeouts_and_has_a_down() {
 
 #[tokio::test]
 async fn audit_log_is_append_only() {
+    // As the owner (the admin login): the trigger refuses what dtrag_app has no grant for at all
+    // (tests/it/privileges.rs).
     let db = crate::common::fresh_db().await;
     sqlx::query("INSERT INTO audit_log (actor, action) VALUES ('t', 'x')")
-        .execute(&db.pool)
+        .execute(&db.admin)
         .await
         .unwrap();
     for sql in [
@@ -132,11 +137,11 @@ async fn audit_log_is_append_only() {
         "DELETE FROM audit_log",
         "TRUNCATE audit_log",
     ] {
-        let err = sqlx::query(sql).execute(&db.pool).await.unwrap_err();
+        let err = sqlx::query(sql).execute(&db.admin).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
-        .fetch_one(&db.pool)
+        .fetch_one(&db.admin)
         .await
         .unwrap();
     assert_eq!(n, 1);

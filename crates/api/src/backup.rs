@@ -181,7 +181,9 @@ async fn reach(target: &Target, config: &Config, other: Option<&str>) -> Result<
             password.clone(),
         ),
     };
-    let pool = db::connect_with_password(&url, password.as_deref(), 2).await?;
+    // As the login: a dump reads past row-level security and a restore creates the schema, which
+    // dtrag_app may not (a DBA operation, like migrating).
+    let pool = db::connect_login(&url, password.as_deref(), 2).await?;
     Ok((pool, Client::new(&url, password.as_deref(), &bindir)))
 }
 

@@ -40,7 +40,7 @@ pub struct Started {
 /// server accepts connections, also right after a crash.
 pub async fn start(config: &Config) -> Result<Started> {
     let started = cluster(config).start_detailed().await?;
-    let pool = db::connect(&started.url, 2).await?;
+    let pool = db::connect_login(&started.url, None, 2).await?;
     let migrations_applied = migrate::migrate(&pool, false).await?;
     pool.close().await;
     Ok(Started {
@@ -81,15 +81,14 @@ pub async fn revert(target: &Target, dry_run: bool) -> Result<Option<Step>> {
     step
 }
 
-/// A pool for migrating: unlike [`crate::Handle::open`], pending migrations are not an error.
+/// A pool for migrating, as the login (migrations switch to dtrag_owner themselves): unlike
+/// [`crate::Handle::open`], pending migrations are not an error.
 async fn connect_for_migrations(target: &Target) -> Result<PgPool> {
     match target {
-        Target::Url { url, password } => {
-            db::connect_with_password(url, password.as_deref(), 2).await
-        }
+        Target::Url { url, password } => db::connect_login(url, password.as_deref(), 2).await,
         Target::Embedded(cluster) => {
             let url = cluster.start().await?;
-            db::connect(&url, 2).await
+            db::connect_login(&url, None, 2).await
         }
     }
 }

@@ -50,13 +50,18 @@ fn no_createrole(e: sqlx::Error) -> Error {
     match &e {
         sqlx::Error::Database(d) if d.code().as_deref() == Some("42501") => {
             Error::Invalid(format!(
-                "the database user may not create roles ({}): agents need a user with CREATEROLE",
+                "the schema's owner may not create roles ({}): agents need dtrag_owner to have \
+                 CREATEROLE",
                 d.message()
             ))
         }
         _ => Error::Db(e),
     }
 }
+
+// Role DDL needs more than dtrag_app has: each step is a SECURITY DEFINER function of migration
+// 0016, owned by dtrag_owner, which checks the names again and formats them with %I. The checks
+// here keep a wrong name from even reaching the server.
 
 /// The database's agent group, created (with its grants) on first use.
 pub async fn group(conn: &mut PgConnection) -> Result<String> {
@@ -67,28 +72,13 @@ pub async fn group(conn: &mut PgConnection) -> Result<String> {
         return Ok(g);
     }
     let name = fresh_name(&mut *conn, GROUP_PREFIX).await?;
-    let g = ident(&name, GROUP_PREFIX)?;
-    sqlx::query(&format!("CREATE ROLE {g} NOLOGIN"))
+    ident(&name, GROUP_PREFIX)?;
+    sqlx::query("SELECT dtrag_agents_group_create($1, $2)")
+        .bind(&name)
+        .bind(AGENT_TABLES.as_slice())
         .execute(&mut *conn)
         .await
         .map_err(no_createrole)?;
-    let db: String = sqlx::query_scalar("SELECT quote_ident(current_database())")
-        .fetch_one(&mut *conn)
-        .await?;
-    let mut grants = vec![
-        format!("GRANT CONNECT ON DATABASE {db} TO {g}"),
-        format!("GRANT USAGE ON SCHEMA public TO {g}"),
-        // PUBLIC may create temporary tables by default: an agent must not create anything.
-        format!("REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC"),
-    ];
-    grants.extend(
-        AGENT_TABLES
-            .iter()
-            .map(|t| format!("GRANT SELECT ON {t} TO {g}")),
-    );
-    for sql in grants {
-        sqlx::query(&sql).execute(&mut *conn).await?;
-    }
     sqlx::query("INSERT INTO agent_group (role_name) VALUES ($1)")
         .bind(&name)
         .execute(&mut *conn)
@@ -96,32 +86,27 @@ pub async fn group(conn: &mut PgConnection) -> Result<String> {
     Ok(name)
 }
 
-/// A new NOLOGIN role for an agent, in the group. The connecting user becomes a member so it can
-/// `SET ROLE` to it (a superuser can anyway).
+/// A new NOLOGIN role for an agent, in the group. dtrag_app becomes a member, so a session
+/// working as it can `SET ROLE` to the agent.
 pub async fn create(conn: &mut PgConnection) -> Result<String> {
     let group = group(&mut *conn).await?;
     let name = fresh_name(&mut *conn, AGENT_PREFIX).await?;
-    let (r, g) = (ident(&name, AGENT_PREFIX)?, ident(&group, GROUP_PREFIX)?);
-    sqlx::query(&format!("CREATE ROLE {r} NOLOGIN IN ROLE {g}"))
+    ident(&name, AGENT_PREFIX)?;
+    ident(&group, GROUP_PREFIX)?;
+    sqlx::query("SELECT dtrag_agent_role_create($1, $2)")
+        .bind(&name)
+        .bind(&group)
         .execute(&mut *conn)
         .await
         .map_err(no_createrole)?;
-    let superuser: bool =
-        sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            .fetch_one(&mut *conn)
-            .await?;
-    if !superuser {
-        sqlx::query(&format!("GRANT {r} TO CURRENT_USER"))
-            .execute(&mut *conn)
-            .await?;
-    }
     Ok(name)
 }
 
 /// Drops an agent's role (its sessions, if it could log in, end with it).
 pub async fn drop(conn: &mut PgConnection, role: &str) -> Result<()> {
-    let r = ident(role, AGENT_PREFIX)?;
-    sqlx::query(&format!("DROP ROLE IF EXISTS {r}"))
+    ident(role, AGENT_PREFIX)?;
+    sqlx::query("SELECT dtrag_agent_role_drop($1)")
+        .bind(role)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -129,15 +114,10 @@ pub async fn drop(conn: &mut PgConnection, role: &str) -> Result<()> {
 
 /// Lets the role log in with `password` (stored by PostgreSQL as a SCRAM verifier).
 pub async fn grant_login(conn: &mut PgConnection, role: &str, password: &str) -> Result<()> {
-    let r = ident(role, AGENT_PREFIX)?;
-    let literal: String = sqlx::query_scalar("SELECT quote_literal($1)")
+    ident(role, AGENT_PREFIX)?;
+    sqlx::query("SELECT dtrag_agent_login($1, $2)")
+        .bind(role)
         .bind(password)
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query("SET LOCAL password_encryption = 'scram-sha-256'")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(&format!("ALTER ROLE {r} LOGIN PASSWORD {literal}"))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -145,18 +125,15 @@ pub async fn grant_login(conn: &mut PgConnection, role: &str, password: &str) ->
 
 /// Takes the login away and ends the role's open sessions.
 pub async fn revoke_login(conn: &mut PgConnection, role: &str) -> Result<()> {
-    let r = ident(role, AGENT_PREFIX)?;
-    sqlx::query(&format!("ALTER ROLE {r} NOLOGIN PASSWORD NULL"))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1")
+    ident(role, AGENT_PREFIX)?;
+    sqlx::query("SELECT dtrag_agent_login($1, NULL)")
         .bind(role)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-/// Runs the rest of the transaction on `conn` as `role` (until `SET LOCAL ROLE NONE`).
+/// Runs the rest of the transaction on `conn` as `role` (until `RESET ROLE`).
 pub async fn set_local(conn: &mut PgConnection, role: &str) -> Result<()> {
     let r = ident(role, AGENT_PREFIX)?;
     sqlx::query(&format!("SET LOCAL ROLE {r}"))

@@ -124,7 +124,9 @@ pub async fn run(
     if let Some(t) = second {
         t.commit().await?;
     }
-    sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
+    // Back to the connection's own role (dtrag_app), not the login: `RESET ROLE` returns to the
+    // role the connection started with.
+    sqlx::query("RESET ROLE").execute(&mut *tx).await?;
     let result = present(&mut tx, plan, lists, started).await?;
     tx.commit().await?;
     Ok(result)

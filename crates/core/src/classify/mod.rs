@@ -27,7 +27,7 @@ use calibrate::{Assessment, CurvePoint};
 use load::Which;
 use score::{Evidence, Vectors};
 
-/// Runs that classify at least this many documents vacuum the queue's tables afterwards.
+/// Runs that classify at least this many documents analyze the queue's tables afterwards.
 const TIDY_AFTER_DOCUMENTS: usize = 10_000;
 
 /// Cross-validation folds.
@@ -301,10 +301,13 @@ pub async fn classify(
         .execute(&mut *conn)
         .await?;
     if outcome.documents >= TIDY_AFTER_DOCUMENTS {
-        // A large run rewrote much of the queue: fresh planner statistics and visibility map
-        // now, not when autovacuum gets round to it, so the queue's counts stay index-only.
-        // The simple query protocol (a `&str`): VACUUM runs outside any transaction block.
-        sqlx::Executor::execute(&mut *conn, "VACUUM (ANALYZE) review_item, classification").await?;
+        // A large run rewrote much of the queue: fresh planner statistics now, not when
+        // autovacuum gets round to it. Through the owner's definer function (0016): dtrag_app
+        // may not ANALYZE, and VACUUM cannot run inside a function, so the visibility map is
+        // left to autovacuum.
+        sqlx::query("SELECT dtrag_analyze(ARRAY['review_item', 'classification'])")
+            .execute(&mut *conn)
+            .await?;
     }
     outcome.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
     Ok(outcome)

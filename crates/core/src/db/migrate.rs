@@ -2,14 +2,25 @@
 //!
 //! Every migration sets `lock_timeout` and `statement_timeout` itself (a test checks it), so a
 //! migration that waits on a busy table fails fast instead of blocking the application.
+//!
+//! Who runs them: the pool given here works as the login (never as `dtrag_app`, which may not run
+//! DDL). Migrations up to [`OWNER_FROM`] run as the login, which then owns what they create;
+//! [`OWNER_FROM`] hands every object to `dtrag_owner`, and every later migration runs after
+//! `SET ROLE dtrag_owner`, so the schema keeps one owner.
 
 use serde::Serialize;
-use sqlx::migrate::{Migrate, Migrator};
-use sqlx::{Connection, PgPool};
+use std::borrow::Cow;
 
+use sqlx::migrate::Migrator;
+use sqlx::{Connection, PgConnection, PgPool};
+
+use super::OWNER_ROLE;
 use crate::error::{Error, Result};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+/// The migration that creates `dtrag_owner` and hands it the schema (least privilege).
+pub const OWNER_FROM: i64 = 16;
 
 /// One migration step that was (or, in a dry run, would have been) applied or reverted.
 #[derive(Debug, Clone, Serialize)]
@@ -24,17 +35,59 @@ pub struct Step {
 }
 
 /// The migrations already applied to the database, in order.
+/// Reads only: works as `dtrag_app` too (which may not create the bookkeeping table).
 pub async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
     let mut conn = pool.acquire().await?;
-    conn.ensure_migrations_table().await?;
-    let mut versions: Vec<i64> = conn
-        .list_applied_migrations()
-        .await?
-        .into_iter()
-        .map(|m| m.version)
-        .collect();
-    versions.sort_unstable();
-    Ok(versions)
+    applied_on(&mut conn).await
+}
+
+async fn applied_on(conn: &mut PgConnection) -> Result<Vec<i64>> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    Ok(
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// A migrator of the migrations on one side of [`OWNER_FROM`]; the rest count as known.
+fn part(owner: bool) -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(
+            MIGRATOR
+                .iter()
+                .filter(|m| (m.version > OWNER_FROM) == owner)
+                .cloned()
+                .collect(),
+        ),
+        ignore_missing: true,
+        ..Migrator::DEFAULT
+    }
+}
+
+/// Switches `conn` to `dtrag_owner`; the login must be a member (a superuser is).
+async fn become_owner(conn: &mut PgConnection) -> Result<()> {
+    let member: bool = sqlx::query_scalar(
+        "SELECT to_regrole($1) IS NOT NULL AND pg_has_role(session_user, $1, 'MEMBER')",
+    )
+    .bind(OWNER_ROLE)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !member {
+        return Err(Error::Invalid(format!(
+            "migrations after {OWNER_FROM} run as {OWNER_ROLE}: the migrating login must be a \
+             member of it (GRANT {OWNER_ROLE} TO <login>)"
+        )));
+    }
+    sqlx::query(&format!("SET ROLE {OWNER_ROLE}"))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 fn up_migrations() -> impl Iterator<Item = &'static sqlx::migrate::Migration> {
@@ -63,8 +116,21 @@ pub async fn migrate(pool: &PgPool, dry_run: bool) -> Result<Vec<Step>> {
         tx.rollback().await?;
         return Ok(steps);
     }
-    MIGRATOR.run(pool).await?;
+    let mut conn = pool.acquire().await?;
+    let result = run_as_their_roles(&mut conn).await;
+    // The connection goes back to the pool as the login, whatever happened.
+    sqlx::query("RESET ROLE").execute(&mut *conn).await?;
+    result?;
     Ok(pending.into_iter().map(|m| step(m, "up", false)).collect())
+}
+
+async fn run_as_their_roles(conn: &mut PgConnection) -> Result<()> {
+    part(false).run_direct(&mut *conn).await?;
+    if part(true).iter().next().is_some() {
+        become_owner(&mut *conn).await?;
+        part(true).run_direct(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Reverts the latest applied migration (one step). Returns `None` when nothing is applied.
@@ -89,7 +155,17 @@ pub async fn revert_one(pool: &PgPool, dry_run: bool) -> Result<Option<Step>> {
         return Ok(Some(step(down, "down", true)));
     }
     let target = applied.iter().rev().nth(1).copied().unwrap_or(0);
-    MIGRATOR.undo(pool, target).await?;
+    let mut conn = pool.acquire().await?;
+    let result = async {
+        if latest > OWNER_FROM {
+            become_owner(&mut conn).await?;
+        }
+        MIGRATOR.undo(&mut *conn, target).await?;
+        Ok::<_, Error>(())
+    }
+    .await;
+    sqlx::query("RESET ROLE").execute(&mut *conn).await?;
+    result?;
     Ok(Some(step(down, "down", false)))
 }
 

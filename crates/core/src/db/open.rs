@@ -43,13 +43,17 @@ impl Target {
 
 /// Opens a pool on the target. The embedded cluster is started and migrated as needed (it is ours);
 /// a server given by URL is never migrated implicitly: pending migrations are reported instead.
+/// The pool works as `dtrag_app` either way.
 pub async fn open(target: &Target, max_connections: u32) -> Result<PgPool> {
     match target {
         Target::Embedded(cluster) => {
             let url = cluster.start().await?;
-            let pool = super::connect(&url, max_connections).await?;
-            migrate::migrate(&pool, false).await?;
-            Ok(pool)
+            // Migrate as the login (the cluster's superuser), then work as dtrag_app.
+            let login = super::connect_login(&url, None, 1).await?;
+            let migrated = migrate::migrate(&login, false).await;
+            login.close().await;
+            migrated?;
+            super::connect(&url, max_connections).await
         }
         Target::Url { url, password } => {
             let pool =

@@ -343,7 +343,8 @@ pub async fn set_default(pool: &PgPool, name: &str) -> Result<Model> {
 pub async fn remove(pool: &PgPool, name: &str) -> Result<()> {
     let mut tx = pool.begin().await?;
     let model = get(&mut tx, Some(name)).await?;
-    sqlx::query(&format!("DROP INDEX IF EXISTS {}", model.index_name()))
+    sqlx::query("SELECT dtrag_hnsw_drop($1)")
+        .bind(model.id)
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM embedding_model WHERE id = $1")

@@ -58,29 +58,21 @@ pub async fn build_index(
         .execute(&mut *tx)
         .await?;
     let started = Instant::now();
-    sqlx::query(&format!("DROP INDEX IF EXISTS {}", model.index_name()))
+    // CREATE INDEX needs the table's owner: the definer function of migration 0016 builds the
+    // index from the settings just stored for the model (the same SQL as before).
+    sqlx::query("SELECT dtrag_hnsw_build($1)")
+        .bind(model.id)
         .execute(&mut *tx)
-        .await?;
-    sqlx::query(&format!(
-        "CREATE INDEX {} ON chunk_embedding USING hnsw ((embedding::vector({})) vector_cosine_ops)
-         WITH (m = {}, ef_construction = {}) WHERE model_id = {}",
-        model.index_name(),
-        model.dims,
-        model.hnsw.m,
-        model.hnsw.ef_construction,
-        model.id
-    ))
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| match e.as_database_error() {
-        Some(d) if d.code().as_deref() == Some("22000") => Error::Invalid(format!(
-            "model {:?} has vectors of another dimension than its {}: {}",
-            model.name,
-            model.dims,
-            d.message()
-        )),
-        _ => Error::Db(e),
-    })?;
+        .await
+        .map_err(|e| match e.as_database_error() {
+            Some(d) if d.code().as_deref() == Some("22000") => Error::Invalid(format!(
+                "model {:?} has vectors of another dimension than its {}: {}",
+                model.name,
+                model.dims,
+                d.message()
+            )),
+            _ => Error::Db(e),
+        })?;
     let took_ms = started.elapsed().as_secs_f64() * 1e3;
     let size_bytes: i64 = sqlx::query_scalar("SELECT pg_relation_size(to_regclass($1))")
         .bind(model.index_name())

@@ -151,6 +151,10 @@ pub async fn create_missing_roles(
         if let Some(g) = member_of.filter(|g| is_agent_role(g)) {
             sql.push_str(&format!(" IN ROLE \"{g}\""));
         }
+        // As `dtrag_agent_role_create` (0016) makes them: the app and owner roles are members.
+        if role.starts_with("dtrag_agent_") {
+            sql.push_str(" ROLE dtrag_app, dtrag_owner");
+        }
         sqlx::query(&sql).execute(pool).await?;
         if !superuser && role.starts_with("dtrag_agent_") {
             sqlx::query(&format!("GRANT \"{role}\" TO CURRENT_USER"))

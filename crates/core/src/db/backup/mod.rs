@@ -9,6 +9,7 @@
 
 mod client;
 mod dump;
+mod owner;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -218,12 +219,14 @@ pub async fn restore(
              an empty data directory"
         )));
     }
+    owner::ensure_roles(pool, level).await?;
     let roles_created = dump::create_missing_roles(pool, client, file).await?;
     if let Err(e) = dump::pg_restore(client, file, progress).await {
         dump::drop_roles(pool, &roles_created).await;
         return Err(e);
     }
     dump::database_grants(pool).await?;
+    owner::own_schema(pool, level).await?;
     let fp: Fingerprint = fingerprint::fingerprint(pool).await?;
     let verified = manifest.as_ref().map(|m| m.fingerprint == fp.digest);
     if verified == Some(false) {

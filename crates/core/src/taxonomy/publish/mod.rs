@@ -339,7 +339,8 @@ pub async fn publish(
     // statistics the planner picks nested loops over what it thinks are empty tables.
     let written = open_state.len() + close_state.len() + open_edges.len() + close_edges.len();
     if written >= BULK_ROWS {
-        sqlx::query("ANALYZE node, node_state, edge")
+        // ANALYZE needs the owner: a definer function of migration 0016.
+        sqlx::query("SELECT dtrag_analyze(ARRAY['node', 'node_state', 'edge'])")
             .execute(&mut *conn)
             .await?;
     }
