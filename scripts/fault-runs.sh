@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the fault tests N times in a row (default 10) and prints a tally: `scripts/fault-runs.sh [N]`.
-# The fault tests (docs/reliability-faults.md says what each does): tests/it/faults.rs (the
+# The fault tests (docs/reliability.md says what each does): tests/it/faults.rs (the
 # postmaster SIGKILLed mid-import, mid-publish, mid-review-decision; `db start` at once after a
 # kill), faults_disk.rs (a full disk), faults_embed.rs (a kill mid-embedding; a connection
 # terminated mid-transaction), embedded.rs (the embedded cluster's start, reuse, stop and

@@ -10,7 +10,7 @@ pub mod taxonomy;
 use std::path::Path;
 use std::time::Duration;
 
-use sqlx::PgPool;
+use sqlx::{ConnectOptions, Connection, PgPool};
 
 use dtrag_core::{Error, Result};
 
@@ -86,16 +86,28 @@ where
     Fut: std::future::Future<Output = Result<T>>,
 {
     let scratch = format!("dtrag_bench_{}", std::process::id());
+    // The app's pools work as `dtrag_app` (a startup `-c role=`), which may not create databases
+    // or run migrations: those run as the login. A later `-c role=none` wins over the earlier
+    // one, as `SET ROLE NONE` would: the session works as its login.
+    let app = pool.connect_options().as_ref().clone();
+    let login = app.clone().options([("role", "none")]);
+    let mut admin = login.connect().await?;
     sqlx::query(&format!("CREATE DATABASE {scratch}"))
-        .execute(pool)
+        .execute(&mut admin)
         .await?;
-    let options = pool.connect_options().as_ref().clone().database(&scratch);
     let result = async {
+        let migrator = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(login.clone().database(&scratch))
+            .await?;
+        let migrated = dtrag_core::db::migrate::migrate(&migrator, false).await;
+        migrator.close().await;
+        migrated?;
+        // The benchmark itself works as the app does.
         let bench_pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(app.database(&scratch))
             .await?;
-        dtrag_core::db::migrate::migrate(&bench_pool, false).await?;
         let out = f(bench_pool.clone()).await;
         bench_pool.close().await;
         out
@@ -104,9 +116,10 @@ where
     // DTRAG_BENCH_KEEP=1 keeps the scratch database for inspection (`psql -d dtrag_bench_PID`).
     if std::env::var_os("DTRAG_BENCH_KEEP").is_none() {
         sqlx::query(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
-            .execute(pool)
+            .execute(&mut admin)
             .await?;
     }
+    admin.close().await?;
     result
 }
 
