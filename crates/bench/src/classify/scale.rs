@@ -129,7 +129,7 @@ pub(super) async fn run(
             .collect();
         store::insert_vectors(pool, model, &ids, &vectors).await?;
     }
-    sqlx::query("VACUUM ANALYZE").execute(pool).await?;
+    crate::vacuum_analyze(pool).await?;
     let vectors_s = t.elapsed().as_secs_f64();
     let mean_cosine = cos_sum / chunks.len().max(1) as f64;
     progress(format!(

@@ -101,7 +101,7 @@ pub async fn seed(
         "wordnet-3.0-glosses.first{DOCUMENTS}.{MINILM}.vectors"
     ));
     crate::search::corpus_vectors::embed_corpus(pool, &model, embedder, &cache, progress).await?;
-    sqlx::query("VACUUM ANALYZE").execute(pool).await?;
+    crate::vacuum_analyze(pool).await?;
     store::build_index(pool, MINILM, None).await?;
 
     let open_items = queue(pool).await?;
@@ -155,6 +155,8 @@ pub async fn seed(
 /// because the benchmark times the decisions, not the classifier.
 async fn queue(pool: &PgPool) -> Result<i64> {
     let mut tx = pool.begin().await?;
+    // Seeding, not the app's work: the app role may not create temporary tables.
+    sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
     sqlx::query(
         "CREATE TEMP TABLE load_item ON COMMIT DROP AS
          WITH d AS (SELECT id FROM document WHERE NOT EXISTS

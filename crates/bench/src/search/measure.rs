@@ -79,7 +79,7 @@ pub(super) async fn run_in(
         corpus_vectors.from_cache,
     );
     progress(format!("embed: {embed_rate:.0} chunks/s"));
-    sqlx::query("VACUUM ANALYZE").execute(&pool).await?;
+    crate::vacuum_analyze(&pool).await?;
     let index = store::build_index(&pool, MINILM, None).await?;
     progress(format!(
         "HNSW index: {:.1} s, {:.1} MB",

@@ -277,7 +277,7 @@ pub async fn run(
         )
         .await?;
         embed_corpus(&scratch, &model, &embedder, &cache, progress).await?;
-        sqlx::query("VACUUM ANALYZE").execute(&scratch).await?;
+        crate::vacuum_analyze(&scratch).await?;
         store::build_index(&scratch, MINILM, None).await?;
         measure(&scratch, &nouns, embedder, progress).await
     })
