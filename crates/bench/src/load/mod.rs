@@ -126,11 +126,15 @@ async fn drive(
     let mut peak = 0i64;
     while Instant::now() < until {
         tokio::time::sleep(Duration::from_secs(1)).await;
+        // As the login: the app role sees other roles' sessions without their backend_type.
+        let mut tx = scratch.begin().await?;
+        sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
         let now: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'",
         )
-        .fetch_one(scratch)
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         peak = peak.max(now);
     }
     let load_end = loadavg();
