@@ -123,6 +123,17 @@ where
     result
 }
 
+/// A transaction on `pool` working as the login (`SET LOCAL ROLE NONE`), for the benchmark's own
+/// setup and bookkeeping that the app role may not do (temporary tables, other roles' sessions
+/// in `pg_stat_activity`); the connection returns to the app role when it ends.
+pub async fn login_transaction(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
+    Ok(tx)
+}
+
 /// `VACUUM ANALYZE` of the whole scratch database after seeding, as the login: the app role
 /// owns no table (migration 0016), so its VACUUM would skip them all, and VACUUM cannot run in
 /// a function or a transaction, so it has no SECURITY DEFINER door either.

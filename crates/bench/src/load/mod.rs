@@ -127,8 +127,7 @@ async fn drive(
     while Instant::now() < until {
         tokio::time::sleep(Duration::from_secs(1)).await;
         // As the login: the app role sees other roles' sessions without their backend_type.
-        let mut tx = scratch.begin().await?;
-        sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
+        let mut tx = crate::login_transaction(scratch).await?;
         let now: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'",
         )

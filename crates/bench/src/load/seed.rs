@@ -154,9 +154,8 @@ pub async fn seed(
 /// for every unlabelled document: what the classifier leaves for a person, written directly
 /// because the benchmark times the decisions, not the classifier.
 async fn queue(pool: &PgPool) -> Result<i64> {
-    let mut tx = pool.begin().await?;
     // Seeding, not the app's work: the app role may not create temporary tables.
-    sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await?;
+    let mut tx = crate::login_transaction(pool).await?;
     sqlx::query(
         "CREATE TEMP TABLE load_item ON COMMIT DROP AS
          WITH d AS (SELECT id FROM document WHERE NOT EXISTS
