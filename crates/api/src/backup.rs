@@ -75,7 +75,13 @@ async fn backup_pool(
             total,
         })
     };
-    backup::backup(pool, client, &file, APP_VERSION, &mut report).await
+    let report = backup::backup(pool, client, &file, APP_VERSION, &mut report).await?;
+    // The dump is complete and verified by its manifest whatever happens here: a failure to
+    // note it in the database is logged, not turned into a failed backup.
+    if let Err(e) = backup::log::record(pool, &report, &config.author).await {
+        tracing::warn!(error = %e, "the backup was written but could not be recorded in backup_log");
+    }
+    Ok(report)
 }
 
 /// Restores `file` into the target's database, which must be empty (a new data directory), or,

@@ -5,6 +5,7 @@ use sqlx::PgPool;
 
 use dtrag_core::db;
 use dtrag_core::db::embedded::{EmbeddedCluster, Status};
+use dtrag_core::db::health::Health;
 use dtrag_core::db::migrate::{self, Step};
 use dtrag_core::{Error, Result};
 
@@ -41,8 +42,9 @@ pub struct Started {
 pub async fn start(config: &Config) -> Result<Started> {
     let started = cluster(config).start_detailed().await?;
     let pool = db::connect_login(&started.url, None, 2).await?;
-    let migrations_applied = migrate::migrate(&pool, false).await?;
+    let migrations_applied = db::open::prepare_embedded(&pool).await;
     pool.close().await;
+    let migrations_applied = migrations_applied?;
     Ok(Started {
         url: started.url,
         migrations_applied,
@@ -101,4 +103,20 @@ pub fn refuse_url_for_cluster(target: &Target) -> Result<()> {
         )),
         Target::Embedded(_) => Ok(()),
     }
+}
+
+/// Most statements a health report lists.
+pub const MAX_HEALTH_STATEMENTS: u32 = 100;
+
+/// The open database's health: server, sizes, connections, the slowest statements (`statements`
+/// of them, default [`dtrag_core::db::health::DEFAULT_STATEMENTS`]), vacuum state, the last
+/// backup, and warnings naming what to change. Read-only.
+pub async fn health(handle: &crate::Handle, statements: Option<u32>) -> Result<Health> {
+    let n = statements.unwrap_or(db::health::DEFAULT_STATEMENTS);
+    if n > MAX_HEALTH_STATEMENTS {
+        return Err(Error::Invalid(format!(
+            "at most {MAX_HEALTH_STATEMENTS} statements can be listed, not {n}"
+        )));
+    }
+    db::health::check(handle.pool(), n, handle.is_embedded()).await
 }

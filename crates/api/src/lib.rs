@@ -43,9 +43,14 @@ pub mod types {
     pub use dtrag_core::audit::AuditEntry;
     pub use dtrag_core::classify::calibrate::CurvePoint;
     pub use dtrag_core::classify::{ClassifyOutcome, DocumentSet};
+    pub use dtrag_core::db::backup::log::BackupRecord;
     pub use dtrag_core::db::backup::{BackupReport, Manifest, RestoreReport};
     pub use dtrag_core::db::embedded::Status as ClusterStatus;
     pub use dtrag_core::db::fingerprint::{Fingerprint, TableFingerprint};
+    pub use dtrag_core::db::health::{
+        Connections, DatabaseSize, Extension, Health, Server, Setting, StateCount, Statement,
+        StatementStats, StatementsStatus, TableHealth, VectorIndex, Warning,
+    };
     pub use dtrag_core::db::migrate::Step as MigrationStep;
     pub use dtrag_core::documents::{ChunkSettings, DocSummary, DocumentDetails, IngestReport};
     pub use dtrag_core::eval::store::GoldenSetSummary;

@@ -42,6 +42,14 @@ pub enum DbCommand {
     /// A fingerprint of the database's contents (every table's rows hashed in a fixed order):
     /// equal fingerprints, equal data.
     Fingerprint,
+    /// The database's health: server and extension versions, sizes, whether each vector index
+    /// fits in shared_buffers, connections in use, the slowest statements, dead rows and the
+    /// last vacuum/analyze per table, the age of the last backup, and warnings naming the fix.
+    Health {
+        /// How many of the slowest statements to list (at most 100).
+        #[arg(long, default_value_t = 10)]
+        statements: u32,
+    },
     /// Reverts the latest migration (one step).
     Revert {
         #[arg(long)]
@@ -159,6 +167,11 @@ pub async fn run(cmd: DbCommand, ctx: &Ctx) -> anyhow::Result<()> {
                 }
                 text
             });
+        }
+        DbCommand::Health { statements } => {
+            let h = ctx.open(2).await?;
+            let health = database::health(&h, Some(statements)).await?;
+            out.value(&health, || crate::output::health::text(&health));
         }
         DbCommand::Revert { dry_run } => {
             let step = database::revert(&ctx.target, dry_run).await?;

@@ -1,5 +1,6 @@
 //! Printing results: plain text for people, JSON (`--json`) for scripts.
 
+pub mod health;
 mod interchange;
 mod progress;
 mod records;

@@ -230,10 +230,13 @@ impl EmbeddedCluster {
         let socket_dir = self.socket_dir();
         service::ensure_dir_for_server(&socket_dir)?;
         let log = self.pgdata().join("server.log");
+        // A missing file (a cluster being made) sets nothing.
+        let auto_conf =
+            fs::read_to_string(self.pgdata().join("postgresql.auto.conf")).unwrap_or_default();
         let opts = format!(
             "-c listen_addresses='' -c unix_socket_directories='{}' {}",
             socket_dir.display(),
-            super::sizing::server_options()
+            super::sizing::server_options(&auto_conf)
         );
         let out = service::run_as_service(
             bin.join("pg_ctl"),
@@ -381,10 +384,11 @@ impl EmbeddedCluster {
         // it is written here too so that the file tells a reader the truth.
         let extra = format!(
             "\n# dtrag embedded cluster (sizing: db::sizing, also given at every start)\n\
-             max_connections = {}\nshared_buffers = '{}'\n\
+             max_connections = {}\nshared_buffers = '{}'\nshared_preload_libraries = '{}'\n\
              unix_socket_permissions = 0700\nlisten_addresses = ''\n",
             super::sizing::MAX_CONNECTIONS,
-            super::sizing::SHARED_BUFFERS
+            super::sizing::SHARED_BUFFERS,
+            super::sizing::PRELOAD_LIBRARIES
         );
         let mut text = fs::read_to_string(&conf).map_err(|e| Error::io_path(&conf, e))?;
         text.push_str(&extra);

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod busy;
 pub mod embedded;
 pub mod fingerprint;
+pub mod health;
 pub mod migrate;
 pub mod open;
 pub mod postmaster;

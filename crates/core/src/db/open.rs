@@ -41,6 +41,14 @@ impl Target {
     }
 }
 
+/// What the embedded cluster's superuser does on every open: pending migrations, then the
+/// statement statistics the health report reads (ours to turn on, unlike a server's by URL).
+pub async fn prepare_embedded(login: &PgPool) -> Result<Vec<migrate::Step>> {
+    let steps = migrate::migrate(login, false).await?;
+    super::health::statements::enable(login).await;
+    Ok(steps)
+}
+
 /// Opens a pool on the target. The embedded cluster is started and migrated as needed (it is ours);
 /// a server given by URL is never migrated implicitly: pending migrations are reported instead.
 /// The pool works as `dtrag_app` either way.
@@ -50,7 +58,7 @@ pub async fn open(target: &Target, max_connections: u32) -> Result<PgPool> {
             let url = cluster.start().await?;
             // Migrate as the login (the cluster's superuser), then work as dtrag_app.
             let login = super::connect_login(&url, None, 1).await?;
-            let migrated = migrate::migrate(&login, false).await;
+            let migrated = prepare_embedded(&login).await;
             login.close().await;
             migrated?;
             super::connect(&url, max_connections).await

@@ -9,6 +9,7 @@
 
 mod client;
 mod dump;
+pub mod log;
 mod owner;
 
 use std::path::{Path, PathBuf};

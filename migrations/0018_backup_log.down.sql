@@ -1,0 +1,3 @@
+DROP FUNCTION IF EXISTS dtrag_client_connections();
+DROP FUNCTION IF EXISTS dtrag_slowest_statements(integer, integer);
+DROP TABLE IF EXISTS backup_log;
