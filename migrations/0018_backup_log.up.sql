@@ -53,10 +53,12 @@ END $$;
 CREATE FUNCTION dtrag_client_connections()
 RETURNS TABLE (state text, on_this_database boolean, n bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-    -- Rows another role may not see have a NULL backend_type: counted, as `hidden`.
+    -- Without pg_read_all_stats, another session's row shows nothing but its pid (not even
+    -- whether it is a client): such rows are counted as `hidden`, on no known database, and may
+    -- include the server's own background processes.
     SELECT coalesce(a.state, 'hidden'), a.datname = current_database(), count(*)
     FROM pg_stat_activity a
-    WHERE a.backend_type = 'client backend' OR (a.backend_type IS NULL AND a.datid IS NOT NULL)
+    WHERE a.backend_type = 'client backend' OR a.backend_type IS NULL
     GROUP BY 1, 2
 $$;
 

@@ -25,6 +25,7 @@ mod faults;
 mod faults_disk;
 mod faults_embed;
 mod fuzz_regressions;
+mod health;
 mod import;
 mod load;
 mod migrations;

@@ -86,7 +86,8 @@ pub async fn server(pool: &PgPool) -> Result<Server> {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Connections {
-    /// Client connections open on the whole server, every database.
+    /// Client connections open on the whole server, every database (with sessions hidden from
+    /// a role without `pg_read_all_stats`, which may include background processes).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub in_use: i64,
     /// Of those, the ones on this database.

@@ -55,7 +55,7 @@ pub const QUERY_CHARS: i32 = 400;
 /// What a DBA does to turn the statistics on (the report's message when they are off).
 pub const HOW_TO_ENABLE: &str = "add pg_stat_statements to shared_preload_libraries, restart the \
      server, then CREATE EXTENSION pg_stat_statements in this database and GRANT \
-     pg_read_all_stats TO dtrag_app";
+     pg_read_all_stats TO dtrag_owner";
 
 /// The `n` slowest statements of this database by mean execution time (through the definer
 /// function of migration 0018, which may read every role's statistics).
