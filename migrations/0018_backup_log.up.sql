@@ -4,6 +4,7 @@
 -- after the dump's snapshot, so a backup never contains its own record; the fingerprint leaves
 -- this table out (db::fingerprint), so taking a backup does not change what it fingerprints.
 SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '5min';
 
 CREATE TABLE backup_log (
     id              bigserial   PRIMARY KEY,
