@@ -109,6 +109,19 @@ async fn the_embedded_cluster_reports_its_health_with_statements_and_the_last_ba
         "slowest first: {means:?}"
     );
 
+    // Nobody but the definer functions' owner reads the statistics (no agent, not PUBLIC).
+    let mut admin = s.admin().await;
+    let readers: (bool, bool, bool) = sqlx::query_as(
+        "SELECT has_table_privilege('public', 'pg_stat_statements', 'SELECT'),
+                has_function_privilege('public', 'pg_stat_statements(boolean)', 'EXECUTE'),
+                has_table_privilege('dtrag_app', 'pg_stat_statements', 'SELECT')",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("privileges");
+    assert_eq!(readers, (false, false, false));
+    drop(admin);
+
     // A new database was never backed up: the one warning, naming the command.
     assert_eq!(subjects(&h), vec!["backup"], "{}", h["warnings"]);
     assert_eq!(h["last_backup"], serde_json::Value::Null);

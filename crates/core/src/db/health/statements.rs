@@ -120,6 +120,14 @@ fn off(status: StatementsStatus, message: String) -> StatementStats {
 pub async fn enable(login: &PgPool) {
     for sql in [
         "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
+        // The extension grants its views and functions to PUBLIC: an agent's login could then
+        // read every role's call counts, rows and timings. Only the definer functions' owner
+        // reads them.
+        "REVOKE ALL ON pg_stat_statements, pg_stat_statements_info FROM PUBLIC",
+        "REVOKE ALL ON FUNCTION pg_stat_statements(boolean), pg_stat_statements_info() FROM PUBLIC",
+        "GRANT SELECT ON pg_stat_statements, pg_stat_statements_info TO dtrag_owner",
+        "GRANT EXECUTE ON FUNCTION pg_stat_statements(boolean), pg_stat_statements_info() \
+         TO dtrag_owner",
         "GRANT pg_read_all_stats TO dtrag_owner",
     ] {
         if let Err(e) = sqlx::query(sql).execute(login).await {
