@@ -10,7 +10,8 @@ use dtrag_api::{database, ErrorKind, Target};
 use crate::common::fresh_db;
 use crate::scratch::{config, Scratch};
 
-fn dtrag(data_dir: &Path, args: &[&str]) -> std::process::Output {
+/// `dtrag --data-dir DIR --json ARGS…` on the embedded cluster in DIR (shared with health.rs).
+pub(crate) fn dtrag(data_dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_dtrag"))
         .arg("--data-dir")
         .arg(data_dir)
@@ -21,7 +22,7 @@ fn dtrag(data_dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("run dtrag")
 }
 
-fn json_ok(out: &std::process::Output) -> serde_json::Value {
+pub(crate) fn json_ok(out: &std::process::Output) -> serde_json::Value {
     assert!(
         out.status.success(),
         "{}",

@@ -2,36 +2,15 @@
 //! connections, the last backup, an `ALTER SYSTEM` override of shared_buffers honoured), and on
 //! a database without the statistics (the report says what to do instead of failing).
 
-use std::path::Path;
-
 use sqlx::Executor;
 
 use dtrag_api::backup::known_level;
 use dtrag_api::types::StatementsStatus;
 use dtrag_api::{database, ErrorKind, Handle};
 
+use crate::backup::{dtrag, json_ok};
 use crate::common::fresh_db;
 use crate::scratch::{config, Scratch};
-
-fn dtrag(data_dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_dtrag"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--json")
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("run dtrag")
-}
-
-fn json_ok(out: &std::process::Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 fn subjects(health: &serde_json::Value) -> Vec<String> {
     health["warnings"]
