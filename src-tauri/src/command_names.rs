@@ -9,6 +9,7 @@ pub const COMMANDS: &[&str] = &[
     "forget_connection",
     "backup_database",
     "restore_database",
+    "database_health",
     "list_versions",
     "roots",
     "children",

@@ -48,6 +48,7 @@ pub fn run() {
             commands::forget_connection,
             commands::database::backup_database,
             commands::database::restore_database,
+            commands::database::database_health,
             commands::list_versions,
             commands::roots,
             commands::children,

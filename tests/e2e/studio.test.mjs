@@ -12,7 +12,7 @@
 //      which embeds them: BM25, a category scope, then hybrid with both signals)
 //   -> agents (lib/agents-steps.mjs: one created from the tree's selection and the picker, its
 //      playground checked against `dtrag search --agent`, a login issued and revoked, removed)
-//   -> close.
+//   -> health (a backup from the Connection view, then the Health panel shows it) -> close.
 // A step whose prerequisite failed is skipped (with the reason) instead of failing confusingly.
 // Run with scripts/e2e.sh (it starts Xvfb and tauri-driver and sets the environment).
 import assert from "node:assert/strict";
@@ -659,6 +659,27 @@ describe("DT-RAG Studio (desktop app, end to end)", { concurrency: 1 }, () => {
   }, { timeout: 180_000 });
 
   agentsSteps(step, () => browser, ["search-bm25"]);
+
+  step("health", "connection view: a backup with progress, then the Health panel reports it beside the server's figures", ["start"], async () => {
+    await (await browser.$(tid("tab-connection"))).click();
+    await shown(browser, tid("health-panel"));
+    // Loaded when the panel first shows: the figures agree with `dtrag db health`.
+    await shown(browser, tid("health-checked"));
+    const report = cli("db", "health");
+    await waitForText(browser, tid("health-server"), `PostgreSQL ${report.server.version}`);
+    assert.match(await textOf(browser, tid("health-database")), new RegExp(`migration ${report.database.migration_level}$`));
+    assert.match(await textOf(browser, tid("health-extensions")), /\bvector \d/);
+    // pg_stat_statements is on in the embedded cluster: the app's own queries are listed.
+    assert.ok((await countOf(browser, tid("health-statement"))) > 0, "the slowest statements are listed");
+    assert.ok((await countOf(browser, tid("health-table"))) >= report.tables.length);
+
+    await (await browser.$(tid("backup-button"))).click();
+    await waitForText(browser, tid("backup-outcome"), /^Backed up .* to .*\.dump in /, { timeout: 60_000 });
+    await (await browser.$(tid("health-refresh"))).click();
+    await waitForText(browser, tid("health-backup"), /^\d+ s ago by /);
+    assert.equal(cli("db", "health").last_backup.file, (await textOf(browser, tid("health-backup"))).replace(/^.*?: /, ""));
+    await screenshot(browser, "health");
+  });
 
   step("close", "closing the window stops the app's embedded database", ["start"], async (t) => {
     const closer = path.join(ROOT, "tests/e2e/lib/wm-close.py");

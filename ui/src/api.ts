@@ -9,6 +9,8 @@ import type {
   AuditRequest,
   BackupReport,
   BackupRequest,
+  Health,
+  HealthRequest,
   BulkOutcome,
   BulkRequest,
   CategoryCounts,
@@ -151,6 +153,11 @@ export function backupDatabase(request: BackupRequest, onProgress: (p: Progress)
   const progress = new Channel<Progress>();
   progress.onmessage = onProgress;
   return call("backup_database", { request, progress });
+}
+
+/** The connected database's health: sizes, connections, slowest statements, warnings. */
+export function databaseHealth(request: HealthRequest): Promise<Health> {
+  return call("database_health", { request });
 }
 
 /** Restores a backup into a new database (or the connected one when empty); tables restored. */

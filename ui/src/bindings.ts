@@ -827,6 +827,157 @@ export type RestoreRequest = { file: string,
  */
 into: string | null, };
 
+export type HealthRequest = { 
+/**
+ * How many of the slowest statements to list (default 10, at most 100).
+ */
+statements: number | null, };
+
+export type BackupRecord = { taken_at: string, taken_by: string, 
+/**
+ * Where the dump was written (on the machine that took it).
+ */
+file: string, bytes: number, migration_level: number, fingerprint: string, app_version: string, };
+
+export type Health = { checked_at: string, server: Server, database: DatabaseSize, connections: Connections, 
+/**
+ * `shared_buffers` in bytes: what the vector indexes are compared with.
+ */
+shared_buffers_bytes: number, vector_indexes: Array<VectorIndex>, 
+/**
+ * Every table of the schema, largest first.
+ */
+tables: Array<TableHealth>, statements: StatementStats, last_backup: BackupRecord | null, 
+/**
+ * Seconds since [`Health::last_backup`] was taken.
+ */
+last_backup_age_s: number | null, 
+/**
+ * What needs attention, most important first; empty when all is well.
+ */
+warnings: Array<Warning>, };
+
+export type Server = { 
+/**
+ * `server_version`, e.g. "15.10 (Debian 15.10-0+deb12u1)".
+ */
+version: string, version_num: number, 
+/**
+ * The extensions installed in this database.
+ */
+extensions: Array<Extension>, 
+/**
+ * The settings that size the server, as PostgreSQL shows them.
+ */
+settings: Array<Setting>, };
+
+export type Extension = { name: string, version: string, 
+/**
+ * The version the server's packages offer, when newer than the installed one
+ * (`ALTER EXTENSION … UPDATE` would take it).
+ */
+update_available: string | null, };
+
+export type Setting = { name: string, 
+/**
+ * As `SHOW` prints it, with its unit ("512MB").
+ */
+value: string, 
+/**
+ * Where it comes from (`configuration file`, `command line`, `default`, …).
+ */
+source: string, };
+
+export type Connections = { 
+/**
+ * Client connections open on the whole server, every database (with sessions hidden from
+ * a role without `pg_read_all_stats`, which may include background processes).
+ */
+in_use: number, 
+/**
+ * Of those, the ones on this database.
+ */
+this_database: number, max_connections: number, 
+/**
+ * Slots only a superuser may take: ordinary clients get `max - reserved`.
+ */
+reserved: number, 
+/**
+ * By state (`active`, `idle`, `idle in transaction`, …; `hidden` where this role may not
+ * see another role's session).
+ */
+by_state: Array<StateCount>, };
+
+export type StateCount = { state: string, count: number, };
+
+export type DatabaseSize = { name: string, bytes: number, 
+/**
+ * The highest migration applied.
+ */
+migration_level: number, };
+
+export type VectorIndex = { name: string, table: string, 
+/**
+ * `hnsw` or `ivfflat`.
+ */
+method: string, bytes: number, 
+/**
+ * Whether it fits in `shared_buffers` on its own.
+ */
+fits_in_shared_buffers: boolean, };
+
+export type TableHealth = { name: string, 
+/**
+ * The planner's estimate of live rows (`n_live_tup`), not a count.
+ */
+live_rows: number, dead_rows: number, 
+/**
+ * The table, its TOAST and its indexes.
+ */
+total_bytes: number, index_bytes: number, 
+/**
+ * The later of the last manual and the last automatic vacuum.
+ */
+last_vacuum: string | null, 
+/**
+ * The later of the last manual and the last automatic analyze.
+ */
+last_analyze: string | null, };
+
+export type StatementStats = { status: StatementsStatus, 
+/**
+ * What to do when the status is not `enabled`.
+ */
+message: string | null, 
+/**
+ * This database's statements, slowest mean first.
+ */
+slowest: Array<Statement>, 
+/**
+ * Of those, how many hide their text (another role's statements, `dtrag_owner` lacking
+ * `pg_read_all_stats`).
+ */
+hidden: number, };
+
+export type StatementsStatus = "enabled" | "not_installed" | "not_loaded" | "no_access";
+
+export type Statement = { 
+/**
+ * Normalised text (constants replaced by `$n`), shortened to [`QUERY_CHARS`] characters.
+ */
+query: string, calls: number, mean_ms: number, max_ms: number, total_ms: number, rows: number, };
+
+export type Warning = { 
+/**
+ * What it is about: `vector_index`, `connections`, `statements`, `backup`, `vacuum`,
+ * `analyze`.
+ */
+subject: string, message: string, 
+/**
+ * The setting or command that addresses it, when there is one.
+ */
+fix: string | null, };
+
 export type ErrorKind = "not_found" | "invalid_input" | "cycle" | "conflict" | "busy" | "unavailable" | "unauthorized" | "embedding" | "io" | "internal";
 
 export type CommandError = { kind: ErrorKind, message: string, 
@@ -839,7 +990,7 @@ path: Array<string> | null,
  */
 keys: Array<string> | null, };
 
-export type CommandName = "connection_status" | "connect" | "forget_connection" | "backup_database" | "restore_database" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check" | "eval_sets" | "eval_run" | "eval_last";
+export type CommandName = "connection_status" | "connect" | "forget_connection" | "backup_database" | "restore_database" | "database_health" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check" | "eval_sets" | "eval_run" | "eval_last";
 
 /** The library's limits (dtrag_core::limits). */
 export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};

@@ -1,9 +1,9 @@
-//! Backups and restores of the connected database: each makes one `dtrag_api::backup` call on the
-//! connection the app has open, with progress (tables) through a channel.
+//! The connected database itself: backups and restores (one `dtrag_api::backup` call each, with
+//! progress through a channel) and its health report (`dtrag_api::database::health`).
 
-use dtrag_api::backup;
 use dtrag_api::progress::Progress;
-use dtrag_api::types::{BackupReport, RestoreReport};
+use dtrag_api::types::{BackupReport, Health, RestoreReport};
+use dtrag_api::{backup, database};
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -62,4 +62,16 @@ pub async fn restore_database(
         },
     )
     .await?)
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct HealthRequest {
+    /// How many of the slowest statements to list (default 10, at most 100).
+    pub statements: Option<u32>,
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn database_health(state: State<'_, AppState>, request: HealthRequest) -> Res<Health> {
+    Ok(database::health(&state.handle().await?, request.statements).await?)
 }

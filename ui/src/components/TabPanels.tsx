@@ -10,6 +10,7 @@ import type { Versions } from "../hooks/useVersions";
 import * as api from "../api";
 import { AuditView } from "./AuditView";
 import { BackupPanel } from "./BackupPanel";
+import { HealthPanel } from "./HealthPanel";
 import { ConnectionView } from "./ConnectionView";
 import { DiffPanel } from "./DiffPanel";
 import { DraftPanel } from "./DraftPanel";
@@ -19,6 +20,9 @@ import { QualityPanel } from "./QualityPanel";
 import { SearchView } from "./SearchView";
 import { ReviewView } from "./review/ReviewView";
 import { AgentsView } from "./agents/AgentsView";
+
+/** The health report with the default number of slowest statements. */
+const healthCheck = () => api.databaseHealth({ statements: null });
 
 export function TabPanels({
   tabs: { tab, visited, openTab },
@@ -170,6 +174,7 @@ export function TabPanels({
               onBackup={(file, onProgress) => api.backupDatabase({ file }, onProgress)}
               onRestore={(file, into, onProgress) => api.restoreDatabase({ file, into }, onProgress)}
             />
+            <HealthPanel key={`health-${epoch}`} disabled={!ready} onHealth={healthCheck} />
           </div>
         )}
       </div>
