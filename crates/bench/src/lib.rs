@@ -134,6 +134,15 @@ pub async fn login_transaction(
     Ok(tx)
 }
 
+/// `ANALYZE` of the whole scratch database, as the login: run as the app role it skips every
+/// table (none is its own since migration 0016) and only prints a warning per table.
+pub async fn analyze(pool: &PgPool) -> Result<()> {
+    let mut tx = login_transaction(pool).await?;
+    sqlx::query("ANALYZE").execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// `VACUUM ANALYZE` of the whole scratch database after seeding, as the login: the app role
 /// owns no table (migration 0016), so its VACUUM would skip them all, and VACUUM cannot run in
 /// a function or a transaction, so it has no SECURITY DEFINER door either.

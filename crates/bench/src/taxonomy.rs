@@ -125,7 +125,7 @@ async fn run_in(
     let v1 = import::import(pool, wn30, &meta("WordNet 3.0"), "wordnet-3.0").await?;
     let import_30_ms = ms(t.elapsed());
     progress(format!("import 3.0: {import_30_ms:.0} ms"));
-    sqlx::query("ANALYZE").execute(pool).await?;
+    crate::analyze(pool).await?;
     let v1 = v1.version.unwrap_or(0);
 
     // Read latencies on nodes that have children, picked deterministically.
@@ -167,7 +167,7 @@ async fn run_in(
     let import_31_ms = ms(t.elapsed());
     let v2 = v2.version.unwrap_or(v1);
     progress(format!("import 3.1: {import_31_ms:.0} ms"));
-    sqlx::query("ANALYZE").execute(pool).await?;
+    crate::analyze(pool).await?;
 
     let mut conn = pool.acquire().await?;
     let mut samples = Vec::new();

@@ -7,7 +7,7 @@ const pt = (threshold: number, precision: number, coverage: number): CurvePoint 
   precision,
   coverage,
   hitl_rate: 1 - coverage,
-  accepted: Math.round(coverage * 100),
+  accepted: Math.round(coverage * 1000),
 });
 
 // Not monotonic, as real held-out curves are not.
@@ -15,8 +15,8 @@ const CURVE = [pt(0, 0.34, 1), pt(0.25, 0.59, 0.97), pt(0.5, 0.6, 0.97), pt(0.55
 
 describe("precision dial", () => {
   it("ignores points with too few held-out suggestions to count", () => {
-    // t = 1 keeps nothing (precision 1 of 0), and 5 suggestions are below the classifier's rule.
-    const thin = [pt(0.5, 0.6, 0.9), { ...pt(0.8, 0.95, 0.05), accepted: 5 }, pt(1, 1, 0)];
+    // t = 1 keeps nothing (precision 1 of 0), and 29 suggestions are below the classifier's rule.
+    const thin = [pt(0.5, 0.6, 0.9), { ...pt(0.8, 0.95, 0.05), accepted: 29 }, pt(1, 1, 0)];
     expect(dialPoint(thin, 0.9)).toBeNull();
   });
 

@@ -2,8 +2,9 @@
 // risk–coverage curve.
 import type { CurvePoint } from "../bindings";
 
-/** The classifier's own rule: a threshold counts only with this many held-out suggestions. */
-export const MIN_ACCEPTED = 10;
+/** The classifier's own rule (`MIN_ACCEPTED` in crates/core/src/classify/calibrate.rs, keep the
+ * two equal): a threshold counts only with this many held-out suggestions. */
+export const MIN_ACCEPTED = 30;
 
 /**
  * The point of the lowest threshold whose precision reaches `target` (the most coverage that

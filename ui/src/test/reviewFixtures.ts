@@ -63,9 +63,9 @@ export const STATS: ReviewStats = {
     auto_accepted: 0,
     queued: 12,
     curve: [
-      { threshold: 0, coverage: 1, precision: 0.34, hitl_rate: 0, accepted: 100 },
-      { threshold: 0.5, coverage: 0.97, precision: 0.6, hitl_rate: 0.03, accepted: 97 },
-      { threshold: 0.7, coverage: 0.18, precision: 0.83, hitl_rate: 0.82, accepted: 18 },
+      { threshold: 0, coverage: 1, precision: 0.34, hitl_rate: 0, accepted: 1000 },
+      { threshold: 0.5, coverage: 0.97, precision: 0.6, hitl_rate: 0.03, accepted: 970 },
+      { threshold: 0.7, coverage: 0.18, precision: 0.83, hitl_rate: 0.82, accepted: 180 },
       { threshold: 1, coverage: 0, precision: 1, hitl_rate: 1, accepted: 0 },
     ],
   },

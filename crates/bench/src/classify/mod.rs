@@ -205,7 +205,7 @@ pub async fn run(
     let (quality, scale, queue) = crate::with_scratch_database(pool, |scratch| async move {
         let (quality, model) = quality::run(&scratch, corpus_ref, embedder_ref, opts, say).await?;
         let scale = scale::run(&scratch, &model, embedder_ref, opts, say).await?;
-        sqlx::query("ANALYZE").execute(&scratch).await?;
+        crate::analyze(&scratch).await?;
         let queue = queue::run(&scratch, corpus_ref, opts.decisions, say).await?;
         Ok((quality, scale, queue))
     })

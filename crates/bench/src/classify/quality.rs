@@ -117,7 +117,7 @@ pub(super) async fn run(
         "embedded {} chunks in {embed_s:.0} s ({:.0} chunks/s); classifying",
         report.embedded, report.chunks_per_s
     ));
-    sqlx::query("ANALYZE").execute(pool).await?;
+    crate::analyze(pool).await?;
 
     let source = Arc::new(Loaded(Arc::clone(embedder)));
     let t = Instant::now();
@@ -274,11 +274,13 @@ async fn measure(
     }
     let (lab_ids, labelled, labels) = load::labelled(&mut conn, model.id, dims, &cats).await?;
     let groups = vec![0u32; lab_ids.len()];
+    let probes = dtrag_core::classify::probe::Probes::default();
     let ev = Evidence {
         labelled: &labelled,
         labels: &labels,
         groups: &groups,
         categories: &cat_vectors,
+        probes: &probes,
     };
     let (ids, vectors) =
         load::document_vectors(&mut conn, model.id, Which::Unlabelled, 0, i64::MAX, dims).await?;

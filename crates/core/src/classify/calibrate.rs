@@ -108,8 +108,11 @@ pub struct Assessment {
     pub samples: usize,
 }
 
-/// Fewest held-out suggestions a threshold must keep to count as measured.
-pub const MIN_ACCEPTED: usize = 10;
+/// Fewest held-out suggestions a threshold must keep to count as measured. At 30 a measured
+/// precision of 0.90 has a standard error of about 5 points; at 10 (the rule before) it was 9,
+/// and the 34 labelled sample documents over 25 categories then "measured" 0.905 on about 20
+/// suggestions and auto-accepted every unlabelled one, a guess presented as a measurement.
+pub const MIN_ACCEPTED: usize = 30;
 
 /// Fits the calibration on all samples and assesses it with held-out confidences. `top1[d]` is
 /// whether document d's best suggestion was right.

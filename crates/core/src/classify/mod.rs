@@ -9,7 +9,9 @@
 
 pub mod calibrate;
 pub mod category_vectors;
+mod centroid;
 pub mod load;
+pub mod probe;
 pub mod score;
 pub mod suggest;
 pub mod write;
@@ -142,11 +144,13 @@ pub async fn classify(
     // Labelled documents and the cross-validated assessment.
     let (labelled_ids, labelled, labels) = load::labelled(&mut conn, model.id, dims, &cats).await?;
     let folds: Vec<u32> = labelled_ids.iter().map(|&d| fold_of(d)).collect();
+    let probes = score::Probes::default();
     let ev = Evidence {
         labelled: &labelled,
         labels: &labels,
         groups: &folds,
         categories: &cat_vectors,
+        probes: &probes,
     };
     progress(STAGE_CALIBRATION, 0, labelled_ids.len());
     let assessment = if labelled_ids.len() >= MIN_LABELLED {

@@ -2,7 +2,8 @@
 //! deleting a row:
 //! - a removed category: its documents' rows are superseded and each document gets a
 //!   `category_removed` item suggesting the nearest surviving ancestors;
-//! - a merge of A into B: A's rows follow to B (nothing to review);
+//! - a merge of A into B: A's rows follow to B (nothing to review; an accepted row on A replaces a
+//!   pending or rejected one on B);
 //! - new children under a category that holds documents: a `category_split` item per document,
 //!   suggesting the new children;
 //! - a rollback over versions (to, head]: every row and item those versions changed returns to
@@ -205,6 +206,21 @@ async fn merge(conn: &mut PgConnection, version: i64, from: i64, into: i64) -> R
     .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    // A document classified under `from` stays classified: where it has a weaker live row on
+    // `into` (a pending suggestion, or one a reviewer rejected when they accepted `from`), that
+    // row gives way to the copy. Skipping the copy instead superseded the accepted row and left
+    // the document under neither category.
+    let weaker: Vec<i64> = sqlx::query_scalar(
+        "SELECT l.id FROM classification l JOIN classification c ON c.document_id = l.document_id
+         WHERE c.id = ANY($1::int8[]) AND c.status IN ('accepted', 'auto_accepted')
+           AND l.node_id = $2 AND l.status IN ('pending', 'rejected')
+         ORDER BY l.id FOR UPDATE OF l",
+    )
+    .bind(&ids)
+    .bind(into)
+    .fetch_all(&mut *conn)
+    .await?;
+    supersede(conn, version, &weaker).await?;
     // The copies on `into` first (reading the rows' statuses before they are superseded).
     sqlx::query(
         "WITH ins AS (
