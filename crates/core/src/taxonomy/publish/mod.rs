@@ -357,9 +357,12 @@ pub async fn publish(
 
     // Classifications follow the change in the same transaction.
     let added_ids = added.iter().map(id).collect::<Result<Vec<_>>>()?;
+    // A node added and merged away in the same change set was never stored: it has no id and
+    // no classifications to carry, so its merge carries nothing.
     let merges = req
         .merges
         .iter()
+        .filter(|(f, _)| ids.contains_key(f))
         .map(|(f, i)| Ok((id(f)?, id(i)?)))
         .collect::<Result<Vec<_>>>()?;
     let agents_before = crate::agents::scope::before_publish(&mut *conn).await?;
