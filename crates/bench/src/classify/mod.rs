@@ -205,7 +205,10 @@ pub async fn run(
     let (quality, scale, queue) = crate::with_scratch_database(pool, |scratch| async move {
         let (quality, model) = quality::run(&scratch, corpus_ref, embedder_ref, opts, say).await?;
         let scale = scale::run(&scratch, &model, embedder_ref, opts, say).await?;
-        crate::analyze(&scratch).await?;
+        // The re-classification rewrote 100,000 queue rows: autovacuum takes that up within a
+        // minute, and pages timed while it runs (or before it, with every index entry's heap
+        // row to check) swung between 7 and 90 ms from run to run. Measure the settled queue.
+        crate::vacuum_analyze(&scratch).await?;
         let queue = queue::run(&scratch, corpus_ref, opts.decisions, say).await?;
         Ok((quality, scale, queue))
     })

@@ -73,14 +73,16 @@ async fn pages(
     order: ReviewOrder,
 ) -> Result<Page> {
     let mut times = Vec::with_capacity(PAGES);
-    let mut total = 0;
     for i in 0..PAGES {
         let offset = PAGE * (i % 10) as i64;
         let t = Instant::now();
-        let page = review::list(pool, REVIEWER, filter, order, PAGE, offset).await?;
+        review::list(pool, REVIEWER, filter, order, PAGE, offset).await?;
         times.push(t.elapsed());
-        total = page.total;
     }
+    // A page counts only a little past itself; a bulk accept's dry run counts every match.
+    let total = review::bulk_accept(pool, REVIEWER, filter, 0.0, true, true)
+        .await?
+        .matched;
     Ok(Page {
         what,
         total,

@@ -252,11 +252,18 @@ impl Report {
         let mut md = format!(
             "\n**Queue.** Every unlabelled document re-classified (`all`) at precision 1.0 — no \
              threshold can promise it, so each waits for a person — in {:.1} s ({} documents, \
-             {} queued), then `ANALYZE`: {} open items. Pages are 50 items, pages 1–10 in turn; \
+             {} queued), then `VACUUM ANALYZE` (what autovacuum does within a minute of such a rewrite; \
+             pages timed before it settles were 7–90 ms from run to run): {} open items. Pages are 50 items, pages 1–10 in turn; \
              `next` leases 5 (with paths, as the focus view asks) and each is followed by a \
-             decision accepting the first item's top suggestion, as a reviewer works.\n\n\
+             decision accepting the first item's top suggestion, as a reviewer works. A page \
+             counts the items matching its filter up to {} past itself (`total_exact` says \
+             when there are more); the figures below are the exact counts.\n\n\
              | measure | items matched | latency | target | |\n|---|---|---|---|---|\n",
-            s.reclassify_s, s.reclassify.documents, s.reclassify.queued, qu.open_items
+            s.reclassify_s,
+            s.reclassify.documents,
+            s.reclassify.queued,
+            qu.open_items,
+            dtrag_core::review::queue::COUNT_AHEAD
         );
         for p in &qu.pages {
             md += &format!(
