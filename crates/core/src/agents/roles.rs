@@ -135,11 +135,13 @@ pub async fn revoke_login(conn: &mut PgConnection, role: &str) -> Result<()> {
 
 /// Runs the rest of the transaction on `conn` as `role` (until `RESET ROLE`).
 pub async fn set_local(conn: &mut PgConnection, role: &str) -> Result<()> {
-    let r = ident(role, AGENT_PREFIX)?;
-    sqlx::query(&format!("SET LOCAL ROLE {r}"))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::Executor::execute(&mut *conn, set_local_sql(role)?.as_str()).await?;
     Ok(())
+}
+
+/// The statement of [`set_local`], for a caller that sends it with others in one round trip.
+pub fn set_local_sql(role: &str) -> Result<String> {
+    Ok(format!("SET LOCAL ROLE {};", ident(role, AGENT_PREFIX)?))
 }
 
 #[cfg(test)]

@@ -38,21 +38,26 @@ pub struct AgentSearch {
 }
 
 /// Makes a fresh transaction REPEATABLE READ and READ ONLY, on `snapshot` when given (both must
-/// come before the transaction's first query).
-async fn snapshot_transaction(conn: &mut PgConnection, snapshot: Option<&str>) -> Result<()> {
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        .execute(&mut *conn)
-        .await?;
+/// come before the transaction's first query) and as `role` when given. One round trip, by the
+/// simple query protocol: no statement is prepared (and cached) per snapshot id.
+async fn snapshot_transaction(
+    conn: &mut PgConnection,
+    snapshot: Option<&str>,
+    role: Option<&str>,
+) -> Result<()> {
+    let mut sql = String::from("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;");
     if let Some(id) = snapshot {
         // A literal only, and no query may run first to quote it: the id is pg_export_snapshot's
         // (hex digits and dashes), checked here.
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Err(Error::Internal(format!("unexpected snapshot id {id:?}")));
         }
-        sqlx::query(&format!("SET TRANSACTION SNAPSHOT '{id}'"))
-            .execute(&mut *conn)
-            .await?;
+        sql.push_str(&format!("SET TRANSACTION SNAPSHOT '{id}';"));
     }
+    if let Some(role) = role {
+        sql.push_str(&roles::set_local_sql(role)?);
+    }
+    sqlx::Executor::execute(&mut *conn, sql.as_str()).await?;
     Ok(())
 }
 
@@ -92,16 +97,15 @@ pub async fn run(
 
     // Read only: dropping either transaction unfinished (an error) changes nothing.
     let mut tx = pool.begin().await?;
-    snapshot_transaction(&mut tx, None).await?;
+    snapshot_transaction(&mut tx, None, None).await?;
     let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
         .fetch_one(&mut *tx)
         .await?;
-    let mut plan = prepare(&mut tx, &req).await?;
+    let mut plan = prepare(&mut tx, &req, embedders).await?;
     let mut second = match plan.model {
         Some(_) => {
             let mut t = pool.begin().await?;
-            snapshot_transaction(&mut t, Some(&snapshot)).await?;
-            roles::set_local(&mut t, &agent.role).await?;
+            snapshot_transaction(&mut t, Some(&snapshot), Some(&agent.role)).await?;
             Some(t)
         }
         None => None,
@@ -117,7 +121,6 @@ pub async fn run(
         &mut tx,
         second.as_deref_mut(),
         &mut plan,
-        embedders,
         Bm25Stats::Visible,
     )
     .await?;

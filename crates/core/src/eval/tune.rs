@@ -256,7 +256,7 @@ pub(crate) async fn retrieve_all(
             model: agent_def.and_then(|a| a.settings.model.clone()),
             ..SearchRequest::default()
         };
-        let mut p = prepare(&mut conn, &req)
+        let mut p = prepare(&mut conn, &req, Arc::clone(&embedders))
             .await
             .map_err(|e| golden_line(e, name, q.line_or(i)))?;
         if p.req.mode != Mode::Hybrid {
@@ -266,14 +266,7 @@ pub(crate) async fn retrieve_all(
             )));
         }
         model = p.model.clone();
-        let lists = retrieve(
-            &mut conn,
-            Some(&mut *second),
-            &mut p,
-            Arc::clone(&embedders),
-            Bm25Stats::Corpus,
-        )
-        .await?;
+        let lists = retrieve(&mut conn, Some(&mut *second), &mut p, Bm25Stats::Corpus).await?;
         retrieved.push(Retrieved { lists });
     }
     let model = model.ok_or_else(|| Error::Invalid("an empty golden set".into()))?;

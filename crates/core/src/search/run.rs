@@ -30,7 +30,7 @@ pub async fn run(
 ) -> Result<SearchResult> {
     let started = Instant::now();
     let mut conn = pool.acquire().await?;
-    let mut plan = prepare(&mut conn, req).await?;
+    let mut plan = prepare(&mut conn, req, embedders).await?;
     let mut second = match plan.model {
         Some(_) => Some(pool.acquire().await?),
         None => None,
@@ -39,7 +39,6 @@ pub async fn run(
         &mut conn,
         second.as_deref_mut(),
         &mut plan,
-        embedders,
         Bm25Stats::Corpus,
     )
     .await?;
@@ -51,6 +50,8 @@ pub async fn run(
 pub(crate) struct Prepared {
     pub req: SearchRequest,
     pub model: Option<Model>,
+    /// The query's vector, being computed since the model was known (taken by [`retrieve`]).
+    pub query_vector: Option<QueryVector>,
     pub plan: Option<KnnPlan>,
     pub scope: Option<Vec<i64>>,
     pub notice: Option<String>,
@@ -66,19 +67,41 @@ pub(crate) struct Lists {
     pub evidence: f64,
 }
 
-/// Checks the request, computes its `under` scope and picks the model and plan.
-pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Result<Prepared> {
+/// A query's vector, computed on the blocking pool (getting the embedder may load a model: about
+/// a second, once per process) while the caller goes on.
+pub(crate) struct QueryVector(tokio::task::JoinHandle<Result<(Vec<f32>, f64)>>);
+
+impl QueryVector {
+    fn start(source: Arc<dyn EmbedderSource>, model: &Model, text: &str) -> Self {
+        let (model, text) = (model.clone(), text.to_owned());
+        QueryVector(tokio::task::spawn_blocking(move || {
+            let t = Instant::now();
+            let mut vecs = source.embedder(&model)?.embed(&[text.as_str()])?;
+            let qv = vecs
+                .pop()
+                .ok_or_else(|| Error::Internal("the embedder returned no vector".into()))?;
+            Ok((qv, ms(t)))
+        }))
+    }
+
+    /// The vector and how long the embedding itself took (ms).
+    async fn wait(self) -> Result<(Vec<f32>, f64)> {
+        self.0
+            .await
+            .map_err(|e| Error::Internal(format!("the embedding task failed: {e}")))?
+    }
+}
+
+/// Checks the request, picks the model (and starts embedding the query with it), computes the
+/// `under` scope and picks the plan. The embedding runs while the rest is prepared and, for an
+/// agent, while its connections take the role: it is the longest single step of a search.
+pub(crate) async fn prepare(
+    conn: &mut PgConnection,
+    req: &SearchRequest,
+    embedders: Arc<dyn EmbedderSource>,
+) -> Result<Prepared> {
     req.check()?;
     let mut timings = Timings::default();
-    let scope = if req.under.is_empty() {
-        None
-    } else {
-        let t = Instant::now();
-        let s = scope_chunks(&mut *conn, req.version, &req.under).await?;
-        timings.scope_ms = ms(t);
-        Some(s)
-    };
-
     let mut notice = None;
     let mut mode = req.mode;
     let model = if mode == Mode::Bm25 {
@@ -118,6 +141,17 @@ pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Res
     if model.is_none() {
         mode = Mode::Bm25;
     }
+    let query_vector = model
+        .as_ref()
+        .map(|m| QueryVector::start(embedders, m, &req.query));
+    let scope = if req.under.is_empty() {
+        None
+    } else {
+        let t = Instant::now();
+        let s = scope_chunks(&mut *conn, req.version, &req.under).await?;
+        timings.scope_ms = ms(t);
+        Some(s)
+    };
     // No index yet: an exact scan is the only honest answer.
     let plan = model
         .as_ref()
@@ -130,6 +164,7 @@ pub(crate) async fn prepare(conn: &mut PgConnection, req: &SearchRequest) -> Res
     Ok(Prepared {
         req,
         model,
+        query_vector,
         plan,
         scope,
         notice,
@@ -144,9 +179,9 @@ pub(crate) async fn retrieve(
     conn: &mut PgConnection,
     second: Option<&mut PgConnection>,
     p: &mut Prepared,
-    embedders: Arc<dyn EmbedderSource>,
     stats: Bm25Stats,
 ) -> Result<Lists> {
+    let query_vector = p.query_vector.take();
     let want = p.req.depth() as i64;
     let (req, scope) = (&p.req, p.scope.as_deref());
     let bm25_side = async {
@@ -160,27 +195,12 @@ pub(crate) async fn retrieve(
         Ok((list, ms(t)))
     };
     let vector_side = async {
-        let (Some(m), Some(plan)) = (&p.model, p.plan) else {
+        let (Some(m), Some(plan), Some(query_vector)) = (&p.model, p.plan, query_vector) else {
             return Ok::<_, Error>((Vec::new(), 0.0, 0.0));
         };
         let vconn =
             second.ok_or_else(|| Error::Internal("a vector search needs its connection".into()))?;
-        // Getting the embedder may load a model (about a second, once per process) and blocks:
-        // both happen on the blocking pool, while the BM25 side runs.
-        let t = Instant::now();
-        let (source, model_row, text) = (Arc::clone(&embedders), m.clone(), req.query.clone());
-        let mut vecs = tokio::task::spawn_blocking(move || {
-            source
-                .embedder(&model_row)?
-                .embed(&[text.as_str()])
-                .map_err(Error::from)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("the embedding task failed: {e}")))??;
-        let qv = vecs
-            .pop()
-            .ok_or_else(|| Error::Internal("the embedder returned no vector".into()))?;
-        let embed_ms = ms(t);
+        let (qv, embed_ms) = query_vector.wait().await?;
         let t = Instant::now();
         let list = vector::ranked(vconn, m, &qv, want, scope, plan, req.ef_search).await?;
         Ok((list, embed_ms, ms(t)))
