@@ -539,8 +539,9 @@ under: Array<string>, reason: Reason | null, min_confidence: number | null, max_
 
 export type ReviewPage = { 
 /**
- * How many items match, counted up to [`COUNT_CAP`]: beyond, `total_exact` is false and
- * `total` is the cap (a bulk accept's dry run counts exactly).
+ * How many items match, counted up to [`COUNT_AHEAD`] past the end of this page: beyond,
+ * `total_exact` is false and `total` is that cap, which grows as later pages are read (a
+ * bulk accept's dry run counts exactly).
  */
 total: number, total_exact: boolean, items: Array<ReviewItem>, };
 
