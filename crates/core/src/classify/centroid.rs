@@ -1,14 +1,12 @@
 //! The centroid evidence: the cosine of a document to each category's mean labelled vector, as a
 //! softmax over the categories that have examples. A held-out document's own group is left out
-//! of the means (exactly for up to [`EXACT_GROUPS`] groups).
+//! of the means (exactly for up to [`EXACT_GROUPS`] groups; beyond, a group's own share of a
+//! centroid's norm is ignored).
 
-use super::score::Evidence;
+use super::score::{Evidence, EXACT_GROUPS};
 
 /// Temperature of the softmax over centroid similarities.
 const CENTROID_TAU: f32 = 0.03;
-/// Groups up to which held-out centroids are exact (cross-validation folds); beyond, a group's
-/// own share of a centroid's norm is ignored.
-const EXACT_GROUPS: usize = 16;
 
 /// The norm of each category's sum of labelled vectors, whole and without each group's own.
 pub(super) struct CentroidNorms {

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use candle_core::{DType, Device, Tensor};
 
-use super::score::Vectors;
+use super::score::{Vectors, EXACT_GROUPS};
 use crate::error::{Error, Result};
 
 /// Inverse regularisation strength per labelled document (as sklearn's `C`).
@@ -34,9 +34,8 @@ const C: f64 = 10.0;
 const ITERATIONS: usize = 200;
 /// Power-iteration steps for the curvature bound.
 const POWER_STEPS: usize = 30;
-/// Distinct groups up to which each group has its own held-out probe; beyond (groups are
-/// documents), groups share `BUCKETS` buckets and a probe leaves out a whole bucket.
-const EXACT_GROUPS: usize = 16;
+/// Beyond [`EXACT_GROUPS`] distinct groups (groups are documents), groups share `BUCKETS`
+/// buckets and a probe leaves out a whole bucket.
 const BUCKETS: u32 = 5;
 
 fn math(e: candle_core::Error) -> Error {

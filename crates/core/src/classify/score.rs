@@ -52,6 +52,9 @@ const MAX_VOTE: f32 = 0.99;
 pub const VOTE_WEIGHT: f32 = 0.5;
 pub const CENTROID_WEIGHT: f32 = 0.0;
 pub const PROBE_WEIGHT: f32 = 0.5;
+/// Distinct cross-validation groups up to which the held-out evidence (centroids, probes) is
+/// made exactly without each group; beyond (groups are documents), it is approximated.
+pub(super) const EXACT_GROUPS: usize = 16;
 /// Documents per matrix product.
 const BLOCK: usize = 512;
 /// Candidates kept per document before the DAG step.
@@ -155,7 +158,8 @@ pub fn score_among(
                 .map_err(math)?,
         )
     };
-    let norms = CentroidNorms::new(ev, n_cat);
+    // At weight 0 the centroid adds nothing to the mixture: not computed at all.
+    let norms = (CENTROID_WEIGHT > 0.0).then(|| CentroidNorms::new(ev, n_cat));
     let mut out = Vec::with_capacity(docs.len());
     let mut start = 0;
     while start < docs.len() {
@@ -177,10 +181,11 @@ pub fn score_among(
             let (votes, centroid) = near
                 .as_ref()
                 .map(|n| {
-                    (
-                        neighbour_votes(&n[row], group, ev),
-                        centroid_shares(&n[row], group, ev, &norms),
-                    )
+                    let centroid = norms
+                        .as_ref()
+                        .map(|norms| centroid_shares(&n[row], group, ev, norms))
+                        .unwrap_or_default();
+                    (neighbour_votes(&n[row], group, ev), centroid)
                 })
                 .unwrap_or_default();
             let probe = probed.get(&group).map_or(&[][..], |p| &p[row][..]);
