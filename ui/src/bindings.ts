@@ -751,7 +751,12 @@ export type UpdateAgentRequest = { name: string, change: AgentChange, };
 
 export type CredentialsRequest = { name: string, revoke: boolean, };
 
-export type Limits = { search_k_max: number, search_k_default: number, search_candidates_max: number, query_bytes_max: number, find_limit_max: number, audit_limit_max: number, hnsw_ef_search_max: number, review_page_max: number, review_bulk_floor: number, precision_default: number, };
+export type Limits = { search_k_max: number, search_k_default: number, search_candidates_max: number, query_bytes_max: number, find_limit_max: number, audit_limit_max: number, hnsw_ef_search_max: number, review_page_max: number, review_bulk_floor: number, precision_default: number, 
+/**
+ * Fewest held-out suggestions an auto-accept threshold must keep (the precision dial
+ * applies the classifier's own rule).
+ */
+calibration_min_accepted: number, };
 
 export type ConnectionState = "connecting" | "ready" | "needs_password" | "error";
 
@@ -994,4 +999,4 @@ keys: Array<string> | null, };
 export type CommandName = "connection_status" | "connect" | "forget_connection" | "backup_database" | "restore_database" | "database_health" | "list_versions" | "roots" | "children" | "node_details" | "find_nodes" | "diff_versions" | "preview_edits" | "publish_edits" | "preview_rollback" | "rollback" | "audit_log" | "import_taxonomy" | "preview_import" | "check_taxonomy" | "search" | "embedding_models" | "classify" | "review_stats" | "review_list" | "review_next" | "review_release" | "review_item" | "review_decide" | "review_skip" | "review_undo" | "review_recent" | "review_bulk_accept" | "category_counts" | "agents_list" | "agents_show" | "agents_create" | "agents_update" | "agents_remove" | "agents_search" | "agents_credentials" | "agents_check" | "eval_sets" | "eval_run" | "eval_last";
 
 /** The library's limits (dtrag_core::limits). */
-export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9};
+export const LIMITS: Limits = {"search_k_max":1000,"search_k_default":10,"search_candidates_max":5000,"query_bytes_max":4096,"find_limit_max":1000,"audit_limit_max":10000,"hnsw_ef_search_max":1000,"review_page_max":1000,"review_bulk_floor":0.5,"precision_default":0.9,"calibration_min_accepted":30};

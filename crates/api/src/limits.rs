@@ -24,6 +24,9 @@ pub struct Limits {
     pub review_page_max: i64,
     pub review_bulk_floor: f32,
     pub precision_default: f32,
+    /// Fewest held-out suggestions an auto-accept threshold must keep (the precision dial
+    /// applies the classifier's own rule).
+    pub calibration_min_accepted: usize,
 }
 
 pub fn limits() -> Limits {
@@ -38,6 +41,7 @@ pub fn limits() -> Limits {
         review_page_max: *l::REVIEW_PAGE.end(),
         review_bulk_floor: l::REVIEW_BULK_FLOOR,
         precision_default: l::PRECISION_DEFAULT,
+        calibration_min_accepted: dtrag_core::classify::calibrate::MIN_ACCEPTED,
     }
 }
 

@@ -1,10 +1,10 @@
 // The precision dial: what a target precision would give, read from the last run's held-out
 // risk–coverage curve.
-import type { CurvePoint } from "../bindings";
+import { LIMITS, type CurvePoint } from "../bindings";
 
-/** The classifier's own rule (`MIN_ACCEPTED` in crates/core/src/classify/calibrate.rs, keep the
- * two equal): a threshold counts only with this many held-out suggestions. */
-export const MIN_ACCEPTED = 30;
+/** The classifier's own rule (`MIN_ACCEPTED` in crates/core/src/classify/calibrate.rs, through
+ * the generated limits): a threshold counts only with this many held-out suggestions. */
+export const MIN_ACCEPTED = LIMITS.calibration_min_accepted;
 
 /**
  * The point of the lowest threshold whose precision reaches `target` (the most coverage that
