@@ -22,5 +22,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     css: false,
+    // Above the 5 s a single wait may now take (src/test/setup.ts).
+    testTimeout: 20000,
   },
 });

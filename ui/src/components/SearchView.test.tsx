@@ -78,7 +78,7 @@ async function searchFor(text: string) {
 }
 
 beforeEach(() => {
-  vi.clearAllMocks();
+  vi.resetAllMocks();
   reported = [];
   m.embeddingModels.mockResolvedValue([MODEL]);
   m.search.mockResolvedValue(result([]));

@@ -28,7 +28,7 @@ function wrapper({ children }: { children: ReactNode }) {
 }
 
 beforeEach(() => {
-  vi.clearAllMocks();
+  vi.resetAllMocks();
   reported = [];
   m.agentsList.mockResolvedValue(AGENTS);
 });

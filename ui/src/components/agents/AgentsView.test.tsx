@@ -48,7 +48,7 @@ async function openAgent(name: string) {
 }
 
 beforeEach(() => {
-  vi.clearAllMocks();
+  vi.resetAllMocks();
   reported = [];
   m.agentsList.mockResolvedValue(AGENTS);
   m.agentsShow.mockImplementation(async (name) => ({ ...AGENTS.find((a) => a.name === name)!, can_login: true }));

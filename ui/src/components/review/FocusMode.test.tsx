@@ -52,7 +52,7 @@ async function shown(t: string) {
 }
 
 beforeEach(() => {
-  vi.clearAllMocks();
+  vi.resetAllMocks();
   reported = [];
   q = new FakeQueue(7);
   m.reviewNext.mockImplementation(q.next);

@@ -66,7 +66,7 @@ const OUTCOME: ClassifyOutcome = {
 const bulk = (over: Partial<BulkOutcome>): BulkOutcome => ({ matched: 7, below_floor: 0, floor: 0.5, accepted: 0, dry_run: true, ...over });
 
 beforeEach(() => {
-  vi.clearAllMocks();
+  vi.resetAllMocks();
   q = new FakeQueue(7);
   m.reviewNext.mockImplementation(q.next);
   m.reviewRecent.mockImplementation(q.recent);
