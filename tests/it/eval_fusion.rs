@@ -13,7 +13,7 @@ use dtrag_api::types::{
 use dtrag_api::Handle;
 use dtrag_bench::search::golden::{self, Doc};
 use dtrag_core::documents::DocInput;
-use dtrag_core::search::fuse::EVIDENCE_CURVE;
+use dtrag_core::search::fuse::{LexicalEvidence, EVIDENCE_CURVE};
 
 use crate::common::{repo_root, TestDb};
 
@@ -182,13 +182,18 @@ async fn every_fused_hit_explains_its_score_and_a_tuning_is_used_by_searches() {
     assert_eq!(f.fusion, Fusion::default());
     assert!(!f.tuned);
     assert!((0.0..=1.0).contains(&f.lexical_evidence));
+    assert!((0.0..=1.0).contains(&f.lexical_distinctness));
     // The default weights, then the evidence's share for BM25 (z-score: both sum to 1).
-    assert_eq!((f.bm25_weight, f.vector_weight), (0.8, 0.2));
-    let e2 = EVIDENCE_CURVE.scale(f.lexical_evidence);
+    assert_eq!((f.bm25_weight, f.vector_weight), (0.9, 0.1));
+    let evidence = |f: &dtrag_core::search::FusionReport| LexicalEvidence {
+        matched: f.lexical_evidence,
+        distinctness: f.lexical_distinctness,
+    };
+    let e2 = EVIDENCE_CURVE.factor(evidence(&f));
     for hit in &r.hits {
         if let (Some(bs), Some(vs)) = (hit.bm25, hit.vector) {
             assert!(
-                (bs.weight - 0.8 * e2 / (0.8 * e2 + 0.2)).abs() < 1e-9,
+                (bs.weight - 0.9 * e2 / (0.9 * e2 + 0.1)).abs() < 1e-9,
                 "{hit:?}"
             );
             assert!((bs.weight + vs.weight - 1.0).abs() < 1e-9);
@@ -217,7 +222,7 @@ async fn every_fused_hit_explains_its_score_and_a_tuning_is_used_by_searches() {
         assert!((hit.score - (b + v)).abs() < 1e-9, "{hit:?}");
         if let Some(bs) = hit.bm25 {
             assert!((bs.normalized - 1.0 / (60.0 + bs.rank as f64)).abs() < 1e-12);
-            assert!((bs.weight - EVIDENCE_CURVE.scale(fr.lexical_evidence)).abs() < 1e-9);
+            assert!((bs.weight - EVIDENCE_CURVE.factor(evidence(&fr))).abs() < 1e-9);
         }
     }
     // Min-max: the weights sum to 1 and normalised scores lie in [0, 1].

@@ -234,6 +234,10 @@ export type FusionReport = { fusion: Fusion,
  */
 lexical_evidence: number, 
 /**
+ * How far the best BM25 hit's score stands above the tenth's, as a share of it (0..=1).
+ */
+lexical_distinctness: number, 
+/**
  * The weights as asked (or stored by tuning) before the evidence scaled them.
  */
 bm25_weight: number, vector_weight: number, 

@@ -39,10 +39,12 @@ export function explainHit(hit: Hit, mode: Mode, candidates: number): string {
   return parts.join(" · ");
 }
 
-/** "RRF + lexical evidence 0.67 · weights 1 : 1 (tuned)": how a hybrid search fused its lists. */
+/** "z-score + lexical evidence 0.67, distinctness 0.41 · weights 0.9 : 0.1 (tuned)": how a hybrid search fused its lists. */
 export function describeFusion(f: FusionReport): string {
   const method = { rrf: "RRF", minmax: "min-max", zscore: "z-score" }[f.fusion.method];
-  const evidence = f.fusion.evidence ? ` + lexical evidence ${f.lexical_evidence.toFixed(2)}` : "";
+  const evidence = f.fusion.evidence
+    ? ` + lexical evidence ${f.lexical_evidence.toFixed(2)}, distinctness ${f.lexical_distinctness.toFixed(2)}`
+    : "";
   const w = (x: number) => Number(x.toPrecision(2));
   return `${method}${evidence} · weights ${w(f.bm25_weight)} : ${w(f.vector_weight)}${f.tuned ? " (tuned)" : ""}`;
 }

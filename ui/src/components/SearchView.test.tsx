@@ -124,7 +124,7 @@ describe("search view", () => {
         hit(2, { bm25: { rank: 1, score: 7.5, normalized: 1 / 61, weight: 0.25 } }),
         hit(3, { vector: { rank: 2, distance: 0.4, normalized: 1 / 62, weight: 1 } }),
       ], {
-        fusion: { fusion: { method: "rrf", evidence: true }, lexical_evidence: 0.5, bm25_weight: 1, vector_weight: 1, tuned: false },
+        fusion: { fusion: { method: "rrf", evidence: true }, lexical_evidence: 0.5, lexical_distinctness: 0.25, bm25_weight: 1, vector_weight: 1, tuned: false },
       }),
     );
     renderView();
@@ -135,7 +135,7 @@ describe("search view", () => {
       "BM25 #1 (score 7.50, normalised 0.0164 × weight 0.25) · vector — not in top 50",
       "BM25 — not in top 50 · vector #2 (distance 0.400, normalised 0.0161 × weight 1)",
     ]);
-    expect(screen.getByTestId("search-fusion").textContent).toBe("RRF + lexical evidence 0.50 · weights 1 : 1");
+    expect(screen.getByTestId("search-fusion").textContent).toBe("RRF + lexical evidence 0.50, distinctness 0.25 · weights 1 : 1");
     // Latency, model and plan.
     expect(screen.getByTestId("search-timing").textContent).toBe(
       "total 12 ms (scope 0 ms · embed 3.1 ms · BM25 4.2 ms · vector 2 ms)",

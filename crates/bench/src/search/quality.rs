@@ -58,7 +58,9 @@ impl QualityReport {
              `dtrag_core::eval` (the `dtrag eval search` path). *hybrid* is the default fusion \
              (z-score, BM25 : vector {:.1} : {:.1}, the BM25 weight scaled by the share of the \
              query's idf mass its best hit matched: none at or below {:.1}, above it rescaled \
-             to 0..1 and raised to the power {}; chosen on the held-out sets below); *hybrid RRF 1:1* is the fusion before issue \
+             to 0..1 and raised to the power {}, times the distinctness of its best hit (its score's \
+             lead over the tenth's, as a share of it) over {:.1}, capped at 1 and raised to the power \
+             {}; chosen on the held-out sets below); *hybrid RRF 1:1* is the fusion before issue \
              13; *RRF + evidence*, *min-max* and *z-score* use the same evidence at 1 : 1; *tuned* \
              is `dtrag eval search --tune` on *all* (its choice in brackets), then each set.\n\n\
              | set | queries | retrieval | recall@10 | MRR@10 | nDCG@10 | p50 |\n|---|---|---|---|---|---|---|\n",
@@ -67,6 +69,8 @@ impl QualityReport {
             DEFAULT_WEIGHTS.vector,
             EVIDENCE_CURVE.floor,
             EVIDENCE_CURVE.power,
+            EVIDENCE_CURVE.distinct_full,
+            EVIDENCE_CURVE.distinct_power,
         );
         for r in &self.rows {
             s += &format!(

@@ -69,7 +69,7 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 1.0, conflicts_with = "agent")]
     vector_weight: f64,
     /// Hybrid fusion (default: the model's tuning from `dtrag eval search --tune`, else z-score
-    /// at 0.8 : 0.2 with the BM25 weight scaled by the lexical evidence).
+    /// at 0.9 : 0.1 with the BM25 weight scaled by the lexical evidence).
     #[arg(long, value_enum, conflicts_with = "agent")]
     fusion: Option<FusionArg>,
     /// Keep the BM25 weight fixed instead of scaling it by how much of the query BM25 matched.
@@ -189,10 +189,11 @@ fn print_result(out: &Out, result: &SearchResult) {
         }
         if let Some(f) = &result.fusion {
             s += &format!(
-                "fusion: {}{}, lexical evidence {:.2}, weights bm25 {:.2} : vector {:.2}\n",
+                "fusion: {}{}, lexical evidence {:.2} (distinctness {:.2}), weights bm25 {:.2} : vector {:.2}\n",
                 super::eval::fusion_name(&f.fusion),
                 if f.tuned { " (tuned)" } else { "" },
                 f.lexical_evidence,
+                f.lexical_distinctness,
                 f.bm25_weight,
                 f.vector_weight
             );

@@ -5,9 +5,11 @@
 //!   a stop-word-like fragment count the same.
 //! - [`convex`]: a convex combination of per-list normalised scores (min-max or z-score; Bruch,
 //!   Gai & Ingber 2022 found it more robust than RRF once its one weight is set).
-//! - [`lexical_evidence`] and [`query_weights`]: the per-query BM25 weight, scaled by how much of
-//!   the query's idf mass the best BM25 hits actually matched, so a BM25 list built on no real
-//!   match gets no say and one that matched everything keeps its full weight.
+//! - [`lexical_evidence`], [`lexical_distinctness`] and [`query_weights`]: the per-query BM25
+//!   weight, scaled by how much of the query's idf mass the best BM25 hits actually matched (a
+//!   BM25 list built on no real match gets no say) and by how far its best hit stands above its
+//!   tenth (a flat list of partial matches, typical of a paraphrase, says little about which
+//!   document is meant).
 //!
 //! Ties break by chunk id for a stable order everywhere.
 
@@ -70,10 +72,11 @@ impl Default for Fusion {
 }
 
 /// The weights a request with the default 1 : 1 gets with the default fusion (as with a stored
-/// tuning, 1 : 1 means "not given"): BM25 0.8, vector 0.2 before the evidence scales BM25's.
+/// tuning, 1 : 1 means "not given"): BM25 0.9, vector 0.1 before the evidence scales BM25's
+/// (chosen with [`EVIDENCE_CURVE`]).
 pub const DEFAULT_WEIGHTS: Weights = Weights {
-    bm25: 0.8,
-    vector: 0.2,
+    bm25: 0.9,
+    vector: 0.1,
 };
 
 impl Fusion {
@@ -86,42 +89,78 @@ impl Fusion {
     }
 }
 
-/// How the evidence becomes the scale of the BM25 weight: a share of the idf mass at or below
-/// `floor` gives the lexical side no say; above it, the share is rescaled onto 0..=1 (the floor
-/// to 0, a full match to 1) and raised to `power`. `floor` lies in 0..1.
+/// What a query's BM25 list shows of its own strength: [`lexical_evidence`] (how much of the
+/// query it matched) and [`lexical_distinctness`] (how far its best hit stands out).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LexicalEvidence {
+    pub matched: f64,
+    pub distinctness: f64,
+}
+
+/// How the evidence becomes the scale of the BM25 weight, the product of two factors:
+/// - the matched share: at or below `floor` the lexical side gets no say; above it the share is
+///   rescaled onto 0..=1 (the floor to 0, a full match to 1) and raised to `power`;
+/// - the distinctness: divided by `distinct_full` (capped at 1) and raised to `distinct_power`;
+///   `distinct_full` 0 leaves it out (factor 1).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EvidenceCurve {
     pub floor: f64,
     pub power: i32,
+    pub distinct_full: f64,
+    pub distinct_power: i32,
 }
 
 impl EvidenceCurve {
-    /// The factor (0..=1) the BM25 weight is multiplied by for `evidence` (NaN: 0).
+    /// The matched-share factor (0..=1) for `evidence` (NaN: 0).
     pub fn scale(&self, evidence: f64) -> f64 {
-        let e = if evidence.is_nan() {
-            0.0
-        } else {
-            evidence.clamp(0.0, 1.0)
-        };
+        let e = unit(evidence);
         if e <= self.floor {
             return 0.0;
         }
         ((e - self.floor) / (1.0 - self.floor)).powi(self.power)
     }
+
+    /// The distinctness factor (0..=1; 1 when the curve leaves distinctness out).
+    pub fn distinct_scale(&self, distinctness: f64) -> f64 {
+        if self.distinct_full <= 0.0 {
+            return 1.0;
+        }
+        (unit(distinctness) / self.distinct_full)
+            .min(1.0)
+            .powi(self.distinct_power)
+    }
+
+    /// The factor (0..=1) the BM25 weight is multiplied by.
+    pub fn factor(&self, e: LexicalEvidence) -> f64 {
+        self.scale(e.matched) * self.distinct_scale(e.distinctness)
+    }
 }
 
-/// The curve searches use. A paraphrase query's BM25 list is built on other documents that
-/// share some of its words, and a weak partial match still tilted such queries away from the
-/// vector side; the floor silences those. Chosen on held-out WordNet sets (seed 14, 117,659
-/// glosses, documents disjoint from the reported sets; see `search-quality` in
-/// docs/benchmarks.md): among the grid's points at or above the better side on every held-out
-/// set, floor 0.2 had the best nDCG on all of them (floor 0: one paraphrase query short). It is
-/// not the default yet: at 500 documents (tests/it/eval_fusion.rs) floor 0.2 fell three mixed
-/// queries' worth of nDCG below BM25 (0.780 vs 0.855; floor 0: 0.805), and at full scale it
-/// found no more paraphrase answers (0.033 either way). Floor 0 is the rule as before.
+fn unit(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
+    }
+}
+
+/// The curve searches use, chosen on held-out WordNet sets (seed 14, 117,659 glosses, documents
+/// disjoint from the reported sets; see `search-quality` in docs/benchmarks.md): among the
+/// grid's points within one query of the better side on every held-out set, the best nDCG on
+/// all of them.
+/// - The matched share alone (floor 0, squared) still let a paraphrase query's BM25 list, built
+///   on other documents that share some of its words, outvote the vector side: two of 150
+///   paraphrase queries short of vector alone.
+/// - A higher floor did not help: at full scale it found no more paraphrase answers, and at 500
+///   documents (tests/it/eval_fusion.rs) floor 0.2 fell three mixed queries below BM25.
+/// - Distinctness separates the two kinds of list: a lexical query's best hit stands about half
+///   its score above the tenth (median 0.54 on the held-out set), a paraphrase query's a quarter
+///   (0.25).
 pub const EVIDENCE_CURVE: EvidenceCurve = EvidenceCurve {
     floor: 0.0,
     power: 2,
+    distinct_full: 0.6,
+    distinct_power: 2,
 };
 
 /// How many of the first BM25 hits are looked at for evidence.
@@ -142,10 +181,36 @@ pub fn lexical_evidence(matched: &[f64], query_idf: f64) -> f64 {
     (best / query_idf).clamp(0.0, 1.0)
 }
 
-/// The weights this query is fused with: the BM25 weight scaled by [`EVIDENCE_CURVE`] of the
-/// evidence when given; for the convex methods the two are then scaled to sum to 1 (RRF keeps
-/// their scale, which does not change its order). Both zero stays both zero.
-pub fn query_weights(w: Weights, method: FusionMethod, evidence: Option<f64>) -> Weights {
+/// The hit whose score [`lexical_distinctness`] compares the best one with.
+pub const DISTINCT_AT: usize = 10;
+
+/// How far the best of a BM25 list's `scores` (best first, a list cut at `depth`) stands above
+/// the [`DISTINCT_AT`]th: `(best − tenth) / best`, 0..=1. A list shorter than its depth holds
+/// every matching document, so a missing tenth scores 0; a depth below ten compares with the
+/// last hit. No hit (or no positive score): 0.
+pub fn lexical_distinctness(scores: &[f64], depth: usize) -> f64 {
+    let Some(&best) = scores.first() else {
+        return 0.0;
+    };
+    if best.is_nan() || best <= 0.0 {
+        return 0.0;
+    }
+    let tenth = match scores.get(DISTINCT_AT - 1) {
+        Some(&s) => s,
+        None if scores.len() < depth => 0.0,
+        None => scores.last().copied().unwrap_or(0.0),
+    };
+    unit((best - tenth) / best)
+}
+
+/// The weights this query is fused with: the BM25 weight scaled by [`EVIDENCE_CURVE`]'s factor
+/// of the evidence when given; for the convex methods the two are then scaled to sum to 1 (RRF
+/// keeps their scale, which does not change its order). Both zero stays both zero.
+pub fn query_weights(
+    w: Weights,
+    method: FusionMethod,
+    evidence: Option<LexicalEvidence>,
+) -> Weights {
     query_weights_with(w, method, evidence, EVIDENCE_CURVE)
 }
 
@@ -153,11 +218,11 @@ pub fn query_weights(w: Weights, method: FusionMethod, evidence: Option<f64>) ->
 pub fn query_weights_with(
     w: Weights,
     method: FusionMethod,
-    evidence: Option<f64>,
+    evidence: Option<LexicalEvidence>,
     curve: EvidenceCurve,
 ) -> Weights {
     let bm25 = match evidence {
-        Some(e) => w.bm25 * curve.scale(e),
+        Some(e) => w.bm25 * curve.factor(e),
         None => w.bm25,
     };
     let sum = bm25 + w.vector;

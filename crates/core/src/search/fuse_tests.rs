@@ -22,6 +22,15 @@ fn ids(f: &[Fused]) -> Vec<i64> {
     f.iter().map(|x| x.chunk_id).collect()
 }
 
+/// Evidence of a list that matched `share` of the query and whose best hit stands fully out
+/// (the distinctness factor 1 under any curve).
+fn matched(share: f64) -> LexicalEvidence {
+    LexicalEvidence {
+        matched: share,
+        distinctness: 1.0,
+    }
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
 }
@@ -163,12 +172,16 @@ fn the_evidence_curve_gives_no_say_at_or_below_its_floor_and_rescales_above() {
     let square = EvidenceCurve {
         floor: 0.0,
         power: 2,
+        distinct_full: 0.0,
+        distinct_power: 1,
     };
     assert!(close(square.scale(0.5), 0.25));
     assert_eq!(square.scale(0.0), 0.0);
     let linear = EvidenceCurve {
         floor: 0.4,
         power: 1,
+        distinct_full: 0.0,
+        distinct_power: 1,
     };
     // At and below the floor: nothing; 0.7 is half-way from 0.4 to 1.
     assert_eq!(linear.scale(0.3), 0.0);
@@ -178,6 +191,8 @@ fn the_evidence_curve_gives_no_say_at_or_below_its_floor_and_rescales_above() {
     let c = EvidenceCurve {
         floor: 0.5,
         power: 2,
+        distinct_full: 0.0,
+        distinct_power: 1,
     };
     // (0.75 − 0.5) / 0.5 = 0.5, squared 0.25; out of range and NaN are clamped first.
     assert!(close(c.scale(0.75), 0.25));
@@ -195,8 +210,10 @@ fn query_weights_follow_the_evidence() {
     let square = EvidenceCurve {
         floor: 0.0,
         power: 2,
+        distinct_full: 0.0,
+        distinct_power: 1,
     };
-    let q = |m, e| query_weights_with(w, m, e, square);
+    let q = |m, e: Option<f64>| query_weights_with(w, m, e.map(matched), square);
     // Convex: normalised to sum 1.
     assert_eq!(
         q(FusionMethod::Minmax, None),
@@ -220,30 +237,97 @@ fn query_weights_follow_the_evidence() {
         vector: 0.0,
     };
     assert_eq!(
-        query_weights_with(zero, FusionMethod::Minmax, Some(1.0), square),
+        query_weights_with(zero, FusionMethod::Minmax, Some(matched(1.0)), square),
         zero
     );
     // With a floor of 0.5: 0.5 gives BM25 no say; 0.75 -> 0.5² = 0.25 -> 0.2 : 0.8 (z-score).
     let floored = EvidenceCurve {
         floor: 0.5,
         power: 2,
+        distinct_full: 0.0,
+        distinct_power: 1,
     };
-    let at = query_weights_with(w, FusionMethod::Zscore, Some(0.5), floored);
+    let at = query_weights_with(w, FusionMethod::Zscore, Some(matched(0.5)), floored);
     assert_eq!((at.bm25, at.vector), (0.0, 1.0));
-    let above = query_weights_with(w, FusionMethod::Zscore, Some(0.75), floored);
+    let above = query_weights_with(w, FusionMethod::Zscore, Some(matched(0.75)), floored);
     assert!(close(above.bm25, 0.2) && close(above.vector, 0.8));
     // 0.8 : 0.2 and e = 0.75: 0.8·0.25 = 0.2 against 0.2 -> 0.5 : 0.5.
     let w82 = Weights {
         bm25: 0.8,
         vector: 0.2,
     };
-    let d = query_weights_with(w82, FusionMethod::Zscore, Some(0.75), floored);
+    let d = query_weights_with(w82, FusionMethod::Zscore, Some(matched(0.75)), floored);
     assert!(close(d.bm25, 0.5) && close(d.vector, 0.5));
     // query_weights is the same with the curve searches use.
     for e in [0.0, 0.2, 0.45, 0.6, 0.9, 1.0] {
         assert_eq!(
-            query_weights(w, FusionMethod::Zscore, Some(e)),
-            query_weights_with(w, FusionMethod::Zscore, Some(e), EVIDENCE_CURVE)
+            query_weights(w, FusionMethod::Zscore, Some(matched(e))),
+            query_weights_with(w, FusionMethod::Zscore, Some(matched(e)), EVIDENCE_CURVE)
         );
     }
+}
+
+#[test]
+fn lexical_distinctness_is_how_far_the_best_hit_stands_above_the_tenth() {
+    let ten: Vec<f64> = (0..12).map(|i| 20.0 - f64::from(i)).collect();
+    // (20 − 11) / 20.
+    assert!(close(lexical_distinctness(&ten, 50), 0.45));
+    // Fewer hits than the depth: every matching document is listed, the tenth scores 0.
+    assert_eq!(lexical_distinctness(&[8.0, 7.0, 1.0], 50), 1.0);
+    // A depth below ten: the last hit stands in for the tenth.
+    assert!(close(lexical_distinctness(&[8.0, 7.0, 6.0], 3), 0.25));
+    // A flat list says nothing; no hit, a zero or NaN score: 0.
+    assert_eq!(lexical_distinctness(&[5.0; 12], 50), 0.0);
+    assert_eq!(lexical_distinctness(&[], 50), 0.0);
+    assert_eq!(lexical_distinctness(&[0.0, 0.0], 50), 0.0);
+    assert_eq!(lexical_distinctness(&[f64::NAN], 50), 0.0);
+}
+
+#[test]
+fn the_distinctness_factor_scales_the_bm25_weight() {
+    let c = EvidenceCurve {
+        floor: 0.0,
+        power: 2,
+        distinct_full: 0.5,
+        distinct_power: 2,
+    };
+    // At or above the full mark the factor is 1; below it (d / 0.5)², clamped to 0..=1 first.
+    assert_eq!(c.distinct_scale(0.5), 1.0);
+    assert_eq!(c.distinct_scale(0.9), 1.0);
+    assert!(close(c.distinct_scale(0.25), 0.25));
+    assert_eq!(c.distinct_scale(0.0), 0.0);
+    assert_eq!(c.distinct_scale(f64::NAN), 0.0);
+    assert_eq!(c.distinct_scale(-1.0), 0.0);
+    // The factor multiplies the matched share's: 0.5² · (0.25 / 0.5)² = 0.0625.
+    let e = LexicalEvidence {
+        matched: 0.5,
+        distinctness: 0.25,
+    };
+    assert!(close(c.factor(e), 0.0625));
+    // 0.8 · 0.0625 = 0.05 against 0.2 -> 0.2 : 0.8 after normalising.
+    let w = query_weights_with(
+        Weights {
+            bm25: 0.8,
+            vector: 0.2,
+        },
+        FusionMethod::Zscore,
+        Some(e),
+        c,
+    );
+    assert!(close(w.bm25, 0.2) && close(w.vector, 0.8));
+    // distinct_full 0 leaves distinctness out.
+    let off = EvidenceCurve {
+        distinct_full: 0.0,
+        ..c
+    };
+    assert_eq!(off.distinct_scale(0.0), 1.0);
+    assert!(close(off.factor(e), 0.25));
+    // The curve searches use differs only in its full mark.
+    assert_eq!(
+        EVIDENCE_CURVE,
+        EvidenceCurve {
+            distinct_full: 0.6,
+            ..c
+        }
+    );
 }

@@ -5,7 +5,7 @@
 
 use sqlx::PgConnection;
 
-use super::fuse::{self, EvidenceCurve, Fused, Fusion, FusionMethod, Ranked};
+use super::fuse::{self, EvidenceCurve, Fused, Fusion, FusionMethod, LexicalEvidence, Ranked};
 use super::run::Lists;
 use super::{tuning, Bm25Signal, FusionReport, Mode, SearchRequest, VectorSignal, Weights};
 use crate::error::Result;
@@ -85,7 +85,8 @@ pub(crate) fn fuse(req: &SearchRequest, lists: &Lists, tuned: bool) -> FusedList
             ),
             report: Some(FusionReport {
                 fusion,
-                lexical_evidence: lists.evidence,
+                lexical_evidence: lists.evidence.matched,
+                lexical_distinctness: lists.evidence.distinctness,
                 bm25_weight: req.weights.bm25,
                 vector_weight: req.weights.vector,
                 tuned,
@@ -128,7 +129,7 @@ fn single(list: &[Ranked], is_vector: bool) -> Vec<FusedHit> {
 pub fn hybrid(
     bm25: &[Ranked],
     vector: &[Ranked],
-    evidence: f64,
+    evidence: LexicalEvidence,
     weights: Weights,
     fusion: Fusion,
     rrf_k: f64,
@@ -156,7 +157,7 @@ pub struct Pair<'a> {
 /// [`hybrid`] with another evidence curve (for choosing one on a golden set).
 pub fn hybrid_with(
     lists: Pair<'_>,
-    evidence: f64,
+    evidence: LexicalEvidence,
     weights: Weights,
     fusion: Fusion,
     curve: EvidenceCurve,

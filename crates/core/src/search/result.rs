@@ -37,6 +37,8 @@ pub struct FusionReport {
     pub fusion: Fusion,
     /// Share of the query's idf mass matched by the best BM25 hit (0..=1).
     pub lexical_evidence: f64,
+    /// How far the best BM25 hit's score stands above the tenth's, as a share of it (0..=1).
+    pub lexical_distinctness: f64,
     /// The weights as asked (or stored by tuning) before the evidence scaled them.
     pub bm25_weight: f64,
     pub vector_weight: f64,

@@ -60,11 +60,11 @@ pub(crate) struct Prepared {
     pub tuned: bool,
 }
 
-/// The two ranked lists, and the BM25 side's evidence (see [`fuse::lexical_evidence`]).
+/// The two ranked lists, and the BM25 side's evidence (see [`fuse::LexicalEvidence`]).
 pub(crate) struct Lists {
     pub bm25: Vec<Ranked>,
     pub vector: Vec<Ranked>,
-    pub evidence: f64,
+    pub evidence: fuse::LexicalEvidence,
 }
 
 /// A query's vector, computed on the blocking pool (getting the embedder may load a model: about
@@ -211,8 +211,12 @@ pub(crate) async fn retrieve(
     p.timings.bm25_ms = bm25_ms;
     p.timings.embed_ms = embed_ms;
     p.timings.vector_ms = vector_ms;
+    let scores: Vec<f64> = bm25.ranked.iter().map(|r| r.value).collect();
     Ok(Lists {
-        evidence: fuse::lexical_evidence(&bm25.matched, bm25.query_idf),
+        evidence: fuse::LexicalEvidence {
+            matched: fuse::lexical_evidence(&bm25.matched, bm25.query_idf),
+            distinctness: fuse::lexical_distinctness(&scores, want as usize),
+        },
         bm25: bm25.ranked,
         vector,
     })
