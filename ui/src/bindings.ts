@@ -224,7 +224,8 @@ export type FusionMethod = "rrf" | "minmax" | "zscore";
 
 export type Fusion = { method: FusionMethod, 
 /**
- * Scale the BM25 weight by [`lexical_evidence`] (0: the lexical side gets no say).
+ * Scale the BM25 weight by the list's [`LexicalEvidence`] through [`EVIDENCE_CURVE`]: how
+ * much of the query it matched and how far its best hit stands out (0: no say).
  */
 evidence: boolean, };
 

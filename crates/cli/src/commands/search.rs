@@ -72,7 +72,8 @@ pub struct SearchArgs {
     /// at 0.9 : 0.1 with the BM25 weight scaled by the lexical evidence).
     #[arg(long, value_enum, conflicts_with = "agent")]
     fusion: Option<FusionArg>,
-    /// Keep the BM25 weight fixed instead of scaling it by how much of the query BM25 matched.
+    /// Keep the BM25 weight fixed instead of scaling it by how much of the query BM25 matched
+    /// and how far its best hit stands out.
     #[arg(long, conflicts_with = "agent")]
     no_evidence: bool,
     /// Reciprocal rank fusion constant.

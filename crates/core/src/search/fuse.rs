@@ -55,7 +55,8 @@ pub enum FusionMethod {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fusion {
     pub method: FusionMethod,
-    /// Scale the BM25 weight by [`lexical_evidence`] (0: the lexical side gets no say).
+    /// Scale the BM25 weight by the list's [`LexicalEvidence`] through [`EVIDENCE_CURVE`]: how
+    /// much of the query it matched and how far its best hit stands out (0: no say).
     pub evidence: bool,
 }
 
