@@ -41,6 +41,7 @@ mod scratch;
 mod search;
 mod search_hybrid;
 mod search_scope;
+mod search_split;
 mod skos;
 mod skos_deprecated;
 mod skos_diff;

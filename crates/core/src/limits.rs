@@ -31,6 +31,11 @@ pub const VECTOR_DIMS: RangeInclusive<i32> = 1..=2000;
 /// iterative HNSW scan visited 2k-13k tuples, took 2-5x the exact scan of the scope, and still
 /// ran out at `hnsw.max_scan_tuples` before filling k when the query lay far from the scope.
 pub const EXACT_SCOPE_CHUNKS: usize = 12_000;
+/// Exact scans of scopes of at least this many chunks run in two halves, one on each of the
+/// search's two connections (the BM25 side's is idle by the time the query vector is ready): on
+/// two cores the scan's wall time nearly halves, while below this a second query's round trip
+/// costs more than it saves.
+pub const SPLIT_SCAN_CHUNKS: usize = 2_000;
 /// Tuples an iterative HNSW scan may visit before it gives up filling a filtered `k` (pgvector's
 /// default is 20,000): only scopes larger than [`EXACT_SCOPE_CHUNKS`] walk the graph filtered.
 pub const HNSW_MAX_SCAN_TUPLES: i64 = 100_000;

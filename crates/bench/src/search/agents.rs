@@ -52,7 +52,7 @@ impl AgentRows {
                 .iter()
                 .map(|(t, l)| {
                     format!(
-                        "| query embedding, sentence-transformers 6.2 / torch 2.15, {t} thread{} | {} |\n",
+                        "| query embedding, sentence-transformers (PyTorch), {t} thread{} | {} |\n",
                         if *t == 1 { "" } else { "s" },
                         lat(l)
                     )

@@ -92,7 +92,7 @@ impl Report {
              | measure | figure |\n|---|---|\n\
              | ingest (chunking, tsvector, BM25 postings and statistics, one transaction) | {:.1} s, {:.0} chunks/s |\n\
              | embed, all-MiniLM-L6-v2 in Rust (candle, 2 cores, batches of 64) | {:.0} chunks/s ({}) |\n\
-             | embed, sentence-transformers 6.2 / torch 2.15 (CPU, 2 threads, batches of 64) | {} |\n\
+             | embed, sentence-transformers (PyTorch, CPU, 2 threads, batches of 64) | {} |\n\
              | HNSW build | {:.1} s, {:.1} MB |\n\
              {}\
              | recall@10 scoped (the HNSW plan's SQL under the scope vs exact within it) | {:.3} |\n\

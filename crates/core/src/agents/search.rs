@@ -115,6 +115,7 @@ pub async fn run(
         if let Some(ids) = small_scope(&mut tx).await? {
             plan.plan = Some(KnnPlan::ExactInScope);
             plan.scope = Some(ids);
+            plan.scope_is_policy = true;
         }
     }
     let lists = retrieve(

@@ -54,6 +54,9 @@ pub(crate) struct Prepared {
     pub query_vector: Option<QueryVector>,
     pub plan: Option<KnnPlan>,
     pub scope: Option<Vec<i64>>,
+    /// Whether `scope` is only what a row policy already admits (an agent's whole scope, read to
+    /// scan it by key): BM25 then leaves the filtering to the policy instead of doing it twice.
+    pub scope_is_policy: bool,
     pub notice: Option<String>,
     pub timings: Timings,
     /// Whether `req.fusion` and `req.weights` came from the model's stored tuning.
@@ -167,6 +170,7 @@ pub(crate) async fn prepare(
         query_vector,
         plan,
         scope,
+        scope_is_policy: false,
         notice,
         timings,
         tuned,
@@ -174,7 +178,8 @@ pub(crate) async fn prepare(
 }
 
 /// Runs the retrievers: BM25 on `conn`, the vector side on `second` (required when the plan
-/// has a model), side by side.
+/// has a model), side by side. A large exact scan of a scope is split: `second` scans one half
+/// and `conn`, once BM25 is done (it usually is before the query vector is ready), the other.
 pub(crate) async fn retrieve(
     conn: &mut PgConnection,
     second: Option<&mut PgConnection>,
@@ -183,31 +188,64 @@ pub(crate) async fn retrieve(
 ) -> Result<Lists> {
     let query_vector = p.query_vector.take();
     let want = p.req.depth() as i64;
-    let (req, scope) = (&p.req, p.scope.as_deref());
+    let (req, scope, model) = (&p.req, p.scope.as_deref(), p.model.as_ref());
+    let bm25_scope = if p.scope_is_policy { None } else { scope };
+    let split = match (model, p.plan) {
+        (Some(_), Some(plan)) => vector::split_scope(plan, scope),
+        _ => None,
+    };
+    // The vector side hands the query vector over when it is ready; dropped unsent on an error,
+    // which the vector side reports.
+    let (hand_over, handed) = tokio::sync::oneshot::channel::<Vec<f32>>();
     let bm25_side = async {
-        if req.mode == Mode::Vector {
-            return Ok::<_, Error>((Default::default(), 0.0));
-        }
         let t = Instant::now();
-        let list =
-            bm25_list::ranked_with_evidence(&mut *conn, &req.query, want, scope, req.bm25, stats)
-                .await?;
-        Ok((list, ms(t)))
+        let list = if req.mode == Mode::Vector {
+            Default::default()
+        } else {
+            let q = &req.query;
+            bm25_list::ranked_with_evidence(&mut *conn, q, want, bm25_scope, req.bm25, stats)
+                .await?
+        };
+        let bm25_ms = ms(t);
+        let part = match (split, model) {
+            (Some((first, _)), Some(m)) => match handed.await {
+                Ok(qv) => {
+                    let plan = KnnPlan::ExactInScope;
+                    vector::ranked(&mut *conn, m, &qv, want, Some(first), plan, None).await?
+                }
+                Err(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        Ok::<_, Error>((list, bm25_ms, part))
     };
     let vector_side = async {
-        let (Some(m), Some(plan), Some(query_vector)) = (&p.model, p.plan, query_vector) else {
-            return Ok::<_, Error>((Vec::new(), 0.0, 0.0));
+        let (Some(m), Some(plan), Some(query_vector)) = (model, p.plan, query_vector) else {
+            return Ok::<_, Error>((Vec::new(), 0.0, None));
         };
         let vconn =
             second.ok_or_else(|| Error::Internal("a vector search needs its connection".into()))?;
         let (qv, embed_ms) = query_vector.wait().await?;
-        let t = Instant::now();
-        let list = vector::ranked(vconn, m, &qv, want, scope, plan, req.ef_search).await?;
-        Ok((list, embed_ms, ms(t)))
+        let ready = Instant::now();
+        let own = match split {
+            Some((_, rest)) => {
+                // A send fails only when the BM25 side has already failed: its error is reported.
+                let _ = hand_over.send(qv.clone());
+                Some(rest)
+            }
+            None => scope,
+        };
+        let list = vector::ranked(vconn, m, &qv, want, own, plan, req.ef_search).await?;
+        Ok((list, embed_ms, Some(ready)))
     };
     let (b, v) = tokio::join!(bm25_side, vector_side);
-    let (bm25, bm25_ms) = b?;
-    let (vector, embed_ms, vector_ms) = v?;
+    let (bm25, bm25_ms, part) = b?;
+    let (mut vector, embed_ms, ready) = v?;
+    if split.is_some() {
+        vector = vector::merge_nearest(vector, part, want);
+    }
+    // From the query vector until the last part is in (the BM25 connection's half may end last).
+    let vector_ms = ready.map_or(0.0, ms);
     p.timings.bm25_ms = bm25_ms;
     p.timings.embed_ms = embed_ms;
     p.timings.vector_ms = vector_ms;
