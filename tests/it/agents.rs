@@ -159,6 +159,21 @@ pub async fn assert_scopes_exact(db: &TestDb) {
         corpus_off.is_empty(),
         "(agent, chunks, want, tokens, want): {corpus_off:?}"
     );
+    // The bitmap the row policies read (migration 0020) sets exactly the bits of agent_chunk.
+    let bits_off: Vec<String> = sqlx::query_scalar(
+        "SELECT a.name FROM agent a LEFT JOIN agent_corpus co ON co.role_name = a.role_name
+         WHERE ARRAY(SELECT (i - 1)::int8 FROM generate_series(1, length(coalesce(co.chunk_bits, B''))) i
+                     WHERE substring(co.chunk_bits FROM i FOR 1) = B'1' ORDER BY i)
+            <> ARRAY(SELECT ac.chunk_id FROM agent_chunk ac
+                     WHERE ac.role_name = a.role_name ORDER BY ac.chunk_id)",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("agent chunk bits");
+    assert!(
+        bits_off.is_empty(),
+        "agents whose chunk bitmap differs from agent_chunk: {bits_off:?}"
+    );
 }
 
 pub fn edit(ops: Vec<EditOp>) -> EditRequest {

@@ -190,3 +190,54 @@ async fn the_login_role_reads_only_its_scope_and_can_do_nothing_else() {
         .unwrap();
     assert!(sqlx::query("SELECT 1").execute(&mut zoo).await.is_err());
 }
+
+/// The policies admit a chunk by its bit in the agent's scope bitmap (migration 0020): a hidden
+/// chunk whose id lies past the bitmap, or past int4, is hidden like any other, never an error
+/// that would tell the agent it exists.
+#[tokio::test]
+async fn chunks_past_the_scope_bitmap_stay_hidden_without_an_error() {
+    let (db, h) = world().await;
+    let mut zoo = agent_login(&db, &h, "zoo").await;
+    let count = "SELECT (SELECT count(*) FROM chunk) + (SELECT count(*) FROM bm25_posting)";
+    let before: i64 = sqlx::query_scalar(count).fetch_one(&mut zoo).await.unwrap();
+    let doc: i64 = sqlx::query_scalar(
+        "INSERT INTO document (source_id, title, content_hash) VALUES ('far', 'far', 'x')
+         RETURNING id",
+    )
+    .fetch_one(&db.admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO chunk (id, document_id, ordinal, text, tsv, length) OVERRIDING SYSTEM VALUE
+         SELECT id, $1, ord, 'faraway zebra', to_tsvector('english', 'faraway zebra'), 2
+         FROM unnest(ARRAY[2147483645, 2147483646, 5000000000, 9223372036854775807]::int8[])
+              WITH ORDINALITY AS u(id, ord)",
+    )
+    .bind(doc)
+    .execute(&db.admin)
+    .await
+    .unwrap();
+    let after: i64 = sqlx::query_scalar(count).fetch_one(&mut zoo).await.unwrap();
+    assert_eq!(after, before, "a far chunk or its postings became visible");
+    let far: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM chunk WHERE id > 2147483000 OR text LIKE '%faraway%'",
+    )
+    .fetch_one(&mut zoo)
+    .await
+    .unwrap();
+    assert_eq!(far, 0);
+    let zebra: i64 = sqlx::query_scalar("SELECT count(*) FROM bm25_posting WHERE term = 'faraway'")
+        .fetch_one(&mut zoo)
+        .await
+        .unwrap();
+    assert_eq!(zebra, 0);
+    // Such an id cannot be put into a scope either: the bitmap refuses it with a clear error.
+    let err = sqlx::query("SELECT agent_chunk_bits(ARRAY[5000000000]::int8[])")
+        .execute(&db.admin)
+        .await
+        .expect_err("an id past the bitmap was accepted");
+    let code = err
+        .as_database_error()
+        .and_then(|e| e.code().map(|c| c.to_string()));
+    assert_eq!(code.as_deref(), Some("54000"), "{err}");
+}

@@ -15,7 +15,7 @@ use crate::Latency;
 use dtrag_core::agents::search::AgentSearch;
 use dtrag_core::agents::{self, AgentSettings, NewAgent};
 use dtrag_core::models::{EmbedderSource, KnnPlan, Model};
-use dtrag_core::search::{self, vector, Mode, SearchRequest};
+use dtrag_core::search::{self, vector, Mode, SearchRequest, Timings};
 use dtrag_core::{Error, Result};
 use dtrag_embed::query_cache::QueryCache;
 use dtrag_embed::Embedder;
@@ -26,6 +26,8 @@ pub struct AgentRows {
     pub owner_scoped: Latency,
     /// The same query as the agent whose one category is that root.
     pub agent: Latency,
+    /// Where the time goes, medians of each search's own timings: owner, then agent.
+    pub phases: (Phases, Phases),
     /// The vector side as the agent (its plan under the policy) against an exact scan of its scope.
     pub recall_under_policy: f64,
     /// The query embedding when the query was seen before (the app's cache of query vectors).
@@ -63,6 +65,7 @@ impl AgentRows {
             "| hybrid scoped, owner (materialised scope), interleaved with the agent's | {} |\n\
              | hybrid as an agent (row-level security, its own BM25 statistics) | {} |\n\
              | agent / owner, p95 | {:.2} |\n\
+             | where the time goes, p50 ms: query embedding / BM25 / vector side from the query vector / total, owner · agent | {} · {} |\n\
              | recall@10 as an agent (its vector search under the policy vs exact scan of its scope) | {:.3} |\n\
              | query embedding, candle, one query at a time (same stretch as below) | {} |\n\
              {st}\
@@ -70,9 +73,43 @@ impl AgentRows {
             lat(&self.owner_scoped),
             lat(&self.agent),
             self.agent.p95_ms / self.owner_scoped.p95_ms.max(1e-9),
+            self.phases.0.describe(),
+            self.phases.1.describe(),
             self.recall_under_policy,
             lat(&self.embed_candle),
             lat(&self.embed_repeated),
+        )
+    }
+}
+
+/// Medians of the phases a search times itself ([`Timings`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Phases {
+    pub embed_ms: f64,
+    pub bm25_ms: f64,
+    pub vector_ms: f64,
+    pub total_ms: f64,
+}
+
+impl Phases {
+    fn of(timings: &[Timings]) -> Self {
+        let p50 = |f: fn(&Timings) -> f64| {
+            let mut v: Vec<f64> = timings.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied().unwrap_or(0.0)
+        };
+        Phases {
+            embed_ms: p50(|t| t.embed_ms),
+            bm25_ms: p50(|t| t.bm25_ms),
+            vector_ms: p50(|t| t.vector_ms),
+            total_ms: p50(|t| t.total_ms),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{:.1} / {:.1} / {:.1} / {:.1}",
+            self.embed_ms, self.bm25_ms, self.vector_ms, self.total_ms
         )
     }
 }
@@ -107,6 +144,7 @@ pub(super) async fn measure(i: Inputs<'_>, progress: &mut dyn FnMut(String)) -> 
     }
     progress("agents: owner and agent searches, interleaved".into());
     let (mut owner, mut agent) = (Vec::new(), Vec::new());
+    let (mut owner_phases, mut agent_phases) = (Vec::new(), Vec::new());
     for (n, q) in i.queries.iter().enumerate() {
         let which = n % i.roots.len();
         let owner_req = SearchRequest {
@@ -127,11 +165,13 @@ pub(super) async fn measure(i: Inputs<'_>, progress: &mut dyn FnMut(String)) -> 
         for first_owner in [n % 2 == 0, n % 2 != 0] {
             let t = Instant::now();
             if first_owner {
-                search::run(i.pool, &owner_req, Arc::clone(&i.source)).await?;
+                let r = search::run(i.pool, &owner_req, Arc::clone(&i.source)).await?;
                 owner.push(t.elapsed());
+                owner_phases.push(r.timings);
             } else {
-                agents::search::run(i.pool, &agent_req, Arc::clone(&i.source)).await?;
+                let r = agents::search::run(i.pool, &agent_req, Arc::clone(&i.source)).await?;
                 agent.push(t.elapsed());
+                agent_phases.push(r.timings);
             }
         }
     }
@@ -198,6 +238,7 @@ pub(super) async fn measure(i: Inputs<'_>, progress: &mut dyn FnMut(String)) -> 
     Ok(AgentRows {
         owner_scoped: Latency::of(owner),
         agent: Latency::of(agent),
+        phases: (Phases::of(&owner_phases), Phases::of(&agent_phases)),
         recall_under_policy: hits as f64 / total.max(1) as f64,
         embed_repeated,
         embed_candle: Latency::of(embed_candle),

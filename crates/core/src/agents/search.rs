@@ -62,21 +62,31 @@ async fn snapshot_transaction(
 }
 
 /// The agent's chunk ids when its scope is small enough to scan exactly (read as the agent).
-/// Its size comes from its one `agent_corpus` row, so a large scope costs no scan at all.
+/// Its size and its chunks are its one `agent_corpus` row: the count, and the bitmap its row
+/// policies read (migration 0020), sent as text only for a small scope and decoded here. One
+/// round trip of about one byte per chunk id, where aggregating its `agent_chunk` rows cost the
+/// server a few ms of CPU while the query was being embedded on the same two cores.
 async fn small_scope(conn: &mut PgConnection) -> Result<Option<Vec<i64>>> {
-    let chunks: i64 = sqlx::query_scalar("SELECT coalesce(max(chunks), 0) FROM agent_corpus")
-        .fetch_one(&mut *conn)
-        .await?;
-    if chunks > limits::EXACT_SCOPE_CHUNKS as i64 {
-        return Ok(None);
-    }
-    // One array, not a row per chunk: a scope of thousands of chunks crosses the wire once.
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT coalesce(array_agg(chunk_id ORDER BY chunk_id), '{}') FROM agent_chunk",
+    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT chunks, CASE WHEN chunks <= $1 THEN chunk_bits::text END FROM agent_corpus",
     )
-    .fetch_one(conn)
+    .bind(limits::EXACT_SCOPE_CHUNKS as i64)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(Some(ids))
+    Ok(match row {
+        None => Some(Vec::new()),
+        Some((_, Some(bits))) => Some(ids_of_bits(&bits)),
+        Some((_, None)) => None,
+    })
+}
+
+/// The chunk ids a scope bitmap holds, ascending: bit i (the i-th character, from 0) is chunk i.
+fn ids_of_bits(bits: &str) -> Vec<i64> {
+    bits.bytes()
+        .zip(0i64..)
+        .filter(|(b, _)| *b == b'1')
+        .map(|(_, id)| id)
+        .collect()
 }
 
 /// Runs `search` as its agent.
@@ -134,4 +144,16 @@ pub async fn run(
     let result = present(&mut tx, plan, lists, started).await?;
     tx.commit().await?;
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ids_of_bits;
+
+    #[test]
+    fn a_scope_bitmap_decodes_to_its_ids_in_order() {
+        assert_eq!(ids_of_bits("0110001"), vec![1, 2, 6]);
+        assert!(ids_of_bits("").is_empty());
+        assert!(ids_of_bits("0000").is_empty());
+    }
 }
